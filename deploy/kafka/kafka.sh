@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka (KRaft) for development, tests and `npm start`.
+#
+#   deploy/kafka/kafka.sh fetch    resolve the broker jars from Maven Central (cached)
+#   deploy/kafka/kafka.sh start    format storage if needed, start, wait until ready
+#   deploy/kafka/kafka.sh stop     stop the broker started by this script
+#   deploy/kafka/kafka.sh status   exit 0 when the broker answers
+#
+# Settings (environment, all optional):
+#   PORTSCORE_KAFKA_PORT   listener port on 127.0.0.1            (default 19092)
+#   PORTSCORE_KAFKA_HOME   cache of jars, data and logs          (default ~/.cache/portscore/kafka)
+#   PORTSCORE_KAFKA_DATA   data folder                           (default $PORTSCORE_KAFKA_HOME/data-$PORT)
+#   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+port="${PORTSCORE_KAFKA_PORT:-19092}"
+controller_port=$((port + 1))
+home="${PORTSCORE_KAFKA_HOME:-${HOME}/.cache/portscore/kafka}"
+version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
+libs="$home/libs-$version"
+data="${PORTSCORE_KAFKA_DATA:-$home/data-$port}"
+pidfile="$data/broker.pid"
+logfile="$data/broker.log"
+
+log() { printf '[kafka] %s\n' "$*" >&2; }
+
+fetch() {
+  if [ -f "$libs/.complete" ]; then return 0; fi
+  command -v java >/dev/null || { log "java not found: install a JDK 17+ (apt-get install openjdk-17-jre-headless)"; exit 1; }
+  command -v mvn >/dev/null || { log "mvn not found: install Maven (apt-get install maven)"; exit 1; }
+  log "resolving Apache Kafka $version from Maven Central into $libs"
+  rm -rf "$libs.tmp"
+  mvn -q -B -f "$here/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$libs.tmp" -DincludeScope=runtime >&2
+  touch "$libs.tmp/.complete"
+  rm -rf "$libs" && mv "$libs.tmp" "$libs"
+}
+
+java_run() {
+  java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} -XX:+UseG1GC \
+    -Dlog4j2.configurationFile="$here/log4j2.xml" -cp "$libs/*" "$@"
+}
+
+is_up() {
+  # A TCP connect on the listener; the readiness wait also checks metadata below.
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
+}
+
+running_pid() {
+  if [ -f "$pidfile" ]; then
+    local pid; pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; return 0; fi
+  fi
+  return 1
+}
+
+start() {
+  fetch
+  if pid="$(running_pid)"; then log "already running (pid $pid) on 127.0.0.1:$port"; return 0; fi
+  if is_up; then log "port $port is taken by another process: set PORTSCORE_KAFKA_PORT"; exit 1; fi
+  if [ "${PORTSCORE_KAFKA_FRESH:-0}" = "1" ]; then rm -rf "$data"; fi
+  mkdir -p "$data"
+  cat > "$data/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$data/logs
+num.partitions=4
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+log.cleaner.backoff.ms=1000
+PROPS
+  if [ ! -f "$data/logs/meta.properties" ]; then
+    log "formatting KRaft storage in $data/logs"
+    java_run kafka.tools.StorageTool format -t "$(java_run kafka.tools.StorageTool random-uuid)" \
+      -c "$data/server.properties" >/dev/null
+  fi
+  local started; started=$(date +%s%N)
+  nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} -XX:+UseG1GC \
+    -Dlog4j2.configurationFile="$here/log4j2.xml" -cp "$libs/*" \
+    kafka.Kafka "$data/server.properties" >>"$logfile" 2>&1 &
+  echo $! > "$pidfile"
+  log "starting broker (pid $(cat "$pidfile")) on 127.0.0.1:$port, log $logfile"
+  for _ in $(seq 1 240); do
+    if ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "broker exited during start-up; last lines of $logfile:"; tail -20 "$logfile" >&2; exit 1
+    fi
+    if is_up; then
+      local ms=$(( ($(date +%s%N) - started) / 1000000 ))
+      log "ready on 127.0.0.1:$port after ${ms} ms"
+      echo "127.0.0.1:$port"
+      return 0
+    fi
+    sleep 0.25
+  done
+  log "broker not ready after 60 s; see $logfile"; exit 1
+}
+
+stop() {
+  if pid="$(running_pid)"; then
+    log "stopping broker (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$pid" 2>/dev/null; then log "broker did not stop in 30 s, killing"; kill -KILL "$pid"; fi
+    rm -f "$pidfile"
+  else
+    log "not running"
+  fi
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) if running_pid >/dev/null && is_up; then echo "127.0.0.1:$port"; else exit 1; fi ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

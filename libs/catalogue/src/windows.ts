@@ -1,0 +1,120 @@
+/** Calendar windows (day, ISO week, month) in a port's time zone, end exclusive. */
+
+export const GRAINS = ['day', 'week', 'month'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+export function isGrain(value: unknown): value is Grain {
+  return typeof value === 'string' && (GRAINS as readonly string[]).includes(value);
+}
+
+export interface TimeWindow {
+  grain: Grain;
+  start: Date;
+  end: Date;
+  /** RFC 3339 in the port's offset, e.g. 2026-03-01T00:00:00+08:00 */
+  startText: string;
+  endText: string;
+}
+
+interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (east positive). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
+  return Math.round((asUtc - wholeSeconds) / 60000);
+}
+
+function localDate(instant: Date, timeZone: string): LocalDate {
+  const shifted = new Date(instant.getTime() + offsetMinutes(instant, timeZone) * 60000);
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+/** The instant of local midnight starting the given local date. */
+function startOfLocalDate(date: LocalDate, timeZone: string): Date {
+  const wallClock = Date.UTC(date.year, date.month - 1, date.day);
+  let guess = wallClock - offsetMinutes(new Date(wallClock), timeZone) * 60000;
+  // A second pass settles dates where the offset changes between the guess and the answer.
+  guess = wallClock - offsetMinutes(new Date(guess), timeZone) * 60000;
+  return new Date(guess);
+}
+
+function addDays(date: LocalDate, days: number): LocalDate {
+  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+function firstLocalDate(date: LocalDate, grain: Grain): LocalDate {
+  switch (grain) {
+    case 'day':
+      return date;
+    case 'week': {
+      const isoWeekday = (new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7;
+      return addDays(date, -isoWeekday);
+    }
+    case 'month':
+      return { year: date.year, month: date.month, day: 1 };
+  }
+}
+
+function nextLocalDate(first: LocalDate, grain: Grain): LocalDate {
+  switch (grain) {
+    case 'day':
+      return addDays(first, 1);
+    case 'week':
+      return addDays(first, 7);
+    case 'month':
+      return first.month === 12 ? { year: first.year + 1, month: 1, day: 1 } : { ...first, month: first.month + 1 };
+  }
+}
+
+/** RFC 3339 text of an instant in the zone's offset, seconds precision. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  const offset = offsetMinutes(instant, timeZone);
+  const shifted = new Date(instant.getTime() + offset * 60000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${shifted}${sign}${hh}:${mm}`;
+}
+
+export function windowOf(instant: Date, timeZone: string, grain: Grain): TimeWindow {
+  const first = firstLocalDate(localDate(instant, timeZone), grain);
+  const start = startOfLocalDate(first, timeZone);
+  const end = startOfLocalDate(nextLocalDate(first, grain), timeZone);
+  return { grain, start, end, startText: formatInZone(start, timeZone), endText: formatInZone(end, timeZone) };
+}
+
+/** The windows of every grain that contain the instant. */
+export function windowsOf(instant: Date, timeZone: string): TimeWindow[] {
+  return GRAINS.map((grain) => windowOf(instant, timeZone, grain));
+}

@@ -1,0 +1,2 @@
+export * from './portscore-config';
+export * from './seeds';

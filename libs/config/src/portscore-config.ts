@@ -1,0 +1,110 @@
+/**
+ * Settings from environment variables, validated once at start-up. A bad value stops the process
+ * with a message naming the variable and what it expects. Every variable is listed, with its
+ * default, in .env.example.
+ */
+export interface PortscoreConfig {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  databaseUrl: string;
+  topics: {
+    filings: string;
+    events: string;
+    deadLetters: string;
+    indicators: string;
+    scores: string;
+  };
+  topicPartitions: number;
+  apiPort: number;
+  maxFilingBytes: number;
+  maxFutureMinutes: number;
+  seedsDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example for every setting and its default.`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export const DEFAULTS = {
+  KAFKA_BROKERS: '127.0.0.1:19092',
+  KAFKA_CLIENT_ID: 'portscore',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/portscore',
+  TOPIC_FILINGS: 'sw.filings.v1',
+  TOPIC_EVENTS: 'sw.events.v1',
+  TOPIC_DEAD_LETTERS: 'sw.filings.dlq.v1',
+  TOPIC_INDICATORS: 'sw.indicators.v1',
+  TOPIC_SCORES: 'sw.scores.v1',
+  TOPIC_PARTITIONS: '4',
+  API_PORT: '3000',
+  MAX_FILING_BYTES: String(1024 * 1024),
+  MAX_FUTURE_MINUTES: '5',
+  SEEDS_DIR: 'seeds',
+  LOG_LEVEL: 'info',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): PortscoreConfig {
+  const problems: string[] = [];
+  const read = (name: keyof typeof DEFAULTS): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? DEFAULTS[name] : value.trim();
+  };
+  const integer = (name: keyof typeof DEFAULTS, min: number, max: number): number => {
+    const text = read(name);
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${text}: expected a whole number from ${min} to ${max}`);
+      return Number(DEFAULTS[name]);
+    }
+    return value;
+  };
+  const topic = (name: keyof typeof DEFAULTS): string => {
+    const value = read(name);
+    if (!/^[A-Za-z0-9._-]{1,249}$/.test(value)) {
+      problems.push(`${name}=${value}: a Kafka topic name of letters, digits, '.', '_' or '-'`);
+    }
+    return value;
+  };
+
+  const kafkaBrokers = read('KAFKA_BROKERS').split(',').map((broker) => broker.trim()).filter(Boolean);
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) problems.push(`KAFKA_BROKERS: ${broker} is not host:port`);
+  }
+  const databaseUrl = read('DATABASE_URL');
+  try {
+    const url = new URL(databaseUrl);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('protocol');
+  } catch {
+    problems.push(`DATABASE_URL=${databaseUrl}: expected postgres://user[:password]@host:port/database`);
+  }
+  const logLevel = read('LOG_LEVEL');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL=${logLevel}: expected debug, info, warn or error`);
+  }
+
+  const config: PortscoreConfig = {
+    kafkaBrokers,
+    kafkaClientId: read('KAFKA_CLIENT_ID'),
+    databaseUrl,
+    topics: {
+      filings: topic('TOPIC_FILINGS'),
+      events: topic('TOPIC_EVENTS'),
+      deadLetters: topic('TOPIC_DEAD_LETTERS'),
+      indicators: topic('TOPIC_INDICATORS'),
+      scores: topic('TOPIC_SCORES'),
+    },
+    topicPartitions: integer('TOPIC_PARTITIONS', 1, 1000),
+    apiPort: integer('API_PORT', 1, 65535),
+    maxFilingBytes: integer('MAX_FILING_BYTES', 1024, 64 * 1024 * 1024),
+    maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),
+    seedsDir: read('SEEDS_DIR'),
+    logLevel: logLevel as PortscoreConfig['logLevel'],
+  };
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+}

@@ -1,0 +1,3 @@
+export * from './kafka-batch.transport';
+export * from './kafka-bus';
+export * from './message-bus';

@@ -1,0 +1,149 @@
+import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
+
+import type {
+  ConsumerSpec,
+  IncomingMessage,
+  MessagePublisher,
+  OutgoingMessage,
+  TopicSpec,
+} from './message-bus';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Called for client-level errors that the bus cannot handle itself. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * kafkajs behind the messaging interface: an idempotent producer, batch consumers that commit
+ * a batch's offsets only after its handler has finished, and topic creation.
+ */
+export class KafkaBus implements MessagePublisher {
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly consumers: Consumer[] = [];
+
+  constructor(private readonly options: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { initialRetryTime: 200, retries: 10 },
+    });
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.topic));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            replicationFactor: -1,
+            configEntries: spec.compacted
+              ? [
+                  { name: 'cleanup.policy', value: 'compact' },
+                  { name: 'min.compaction.lag.ms', value: '0' },
+                ]
+              : [],
+          })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.connectedProducer();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: messages.map((message) => ({
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+      })),
+    });
+  }
+
+  /** Starts a consumer; the handler gets each fetched batch of a partition, in order. */
+  async consume(spec: ConsumerSpec): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+    this.consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const messages = batch.messages.map((message) => decode(batch.topic, batch.partition, message));
+        await spec.handler(messages);
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }],
+            },
+          ],
+        });
+        await heartbeat();
+      },
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
+    this.consumers.length = 0;
+    if (this.producer) {
+      await this.producer.disconnect();
+      this.producer = undefined;
+    }
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+}
+
+function decode(topic: string, partition: number, message: KafkaMessage): IncomingMessage {
+  const headers: Record<string, string | undefined> = {};
+  const rawHeaders: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? ({} as IHeaders))) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined) continue;
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    rawHeaders[name] = bytes;
+    headers[name.toLowerCase()] = bytes.toString('utf8');
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    value: message.value ?? Buffer.alloc(0),
+    headers,
+    rawHeaders,
+    timestamp: message.timestamp,
+  };
+}

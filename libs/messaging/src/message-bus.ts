@@ -1,0 +1,41 @@
+/** The project's own messaging interface; kafkajs stays behind it (kafka-bus.ts). */
+
+export type Headers = Record<string, string | undefined>;
+
+export interface OutgoingMessage {
+  key: string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, string | Buffer>;
+}
+
+export interface IncomingMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  /** Header values decoded as UTF-8 for reading. */
+  headers: Headers;
+  /** Header values exactly as received, for forwarding untouched (dead letters). */
+  rawHeaders: Record<string, Buffer>;
+  timestamp: string;
+}
+
+export interface MessagePublisher {
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  compacted?: boolean;
+}
+
+export interface ConsumerSpec {
+  groupId: string;
+  topic: string;
+  fromBeginning?: boolean;
+  handler: BatchHandler;
+}

@@ -1,0 +1,276 @@
+import type { CaseFact, CaseRecord, Grain, Indicator, IndicatorMessage } from '@portscore/catalogue';
+import { caseKey } from '@portscore/catalogue';
+import type { CanonicalEvent } from '@portscore/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface CaseRef {
+  port: string;
+  caseType: string;
+  caseId: string;
+}
+
+/** Cases of a type whose `completing` milestone lies in [start, end) at a port. */
+export interface CompletedCasesQuery {
+  port: string;
+  caseType: string;
+  completing: string;
+  start: Date;
+  end: Date;
+}
+
+export interface IndicatorRef {
+  port: string;
+  kpi: string;
+  grain: Grain;
+  windowStart: Date;
+}
+
+/** The reads and writes of one scored batch, all inside one transaction. */
+export interface ScoringUnit {
+  /** Stores events; returns those not stored before (a redelivered event is not new). */
+  insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]>;
+  loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>>;
+  /** Upserts facts keeping the earliest time per case milestone. */
+  upsertFacts(facts: CaseFact[]): Promise<void>;
+  /** Cases (with all their milestones) per query, in query order. */
+  loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]>;
+  /** Saves indicators whose numbers changed; returns how many changed. */
+  saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number>;
+}
+
+export interface ScoringStore {
+  transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T>;
+  /** Indicators saved but not yet published (the outbox), oldest first. */
+  unpublishedIndicators(limit: number): Promise<IndicatorMessage[]>;
+  markPublished(messages: IndicatorMessage[]): Promise<void>;
+}
+
+export class PgScoringStore implements ScoringStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new PgScoringUnit(manager)));
+  }
+
+  async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
+    const rows: IndicatorRow[] = await this.dataSource.query(
+      `SELECT port, measure, kpi, grain, window_start_text, window_end_text, value, samples, target,
+              attainment, scored, catalogue_version, computed_at
+         FROM indicator WHERE published_at IS NULL ORDER BY computed_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toMessage);
+  }
+
+  async markPublished(messages: IndicatorMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    // Only the version that was published: a newer computation stays pending.
+    await this.dataSource.query(
+      `UPDATE indicator i SET published_at = now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+              AS p(port, kpi, grain, window_start_text, computed_at)
+        WHERE i.port = p.port AND i.kpi = p.kpi AND i.grain = p.grain
+          AND i.window_start_text = p.window_start_text AND i.computed_at = p.computed_at`,
+      [
+        messages.map((m) => m.port),
+        messages.map((m) => m.kpi),
+        messages.map((m) => m.grain),
+        messages.map((m) => m.windowStart),
+        messages.map((m) => m.computedAt),
+      ],
+    );
+  }
+}
+
+interface IndicatorRow {
+  port: string;
+  measure: number;
+  kpi: string;
+  grain: Grain;
+  window_start_text: string;
+  window_end_text: string;
+  value: number | null;
+  samples: number;
+  target: number;
+  attainment: number | null;
+  scored: boolean;
+  catalogue_version: string;
+  computed_at: Date;
+}
+
+function toMessage(row: IndicatorRow): IndicatorMessage {
+  return {
+    port: row.port,
+    measure: Number(row.measure),
+    kpi: row.kpi,
+    grain: row.grain,
+    windowStart: row.window_start_text,
+    windowEnd: row.window_end_text,
+    value: row.value,
+    samples: row.samples,
+    target: row.target,
+    attainment: row.attainment,
+    scored: row.scored,
+    catalogueVersion: row.catalogue_version,
+    computedAt: row.computed_at.toISOString(),
+  };
+}
+
+interface MilestoneRow {
+  ord?: string;
+  port: string;
+  case_type: string;
+  case_id: string;
+  milestone: string;
+  at: Date;
+  attrs: Record<string, unknown>;
+}
+
+function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
+  const cases = new Map<string, CaseRecord & { milestones: Record<string, CaseRecord['milestones'][string]> }>();
+  for (const row of rows) {
+    const key = caseKey({ port: row.port, caseType: row.case_type, caseId: row.case_id });
+    let record = cases.get(key);
+    if (!record) {
+      record = { caseId: row.case_id, milestones: {} };
+      cases.set(key, record);
+    }
+    record.milestones[row.milestone] = { at: row.at, attrs: row.attrs };
+  }
+  return cases;
+}
+
+class PgScoringUnit implements ScoringUnit {
+  constructor(private readonly manager: EntityManager) {}
+
+  async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
+    if (events.length === 0) return [];
+    const rows: Array<{ source: string; id: string }> = await this.manager.query(
+      `INSERT INTO event (source, id, type, port, time, subject, data)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::jsonb[])
+       ON CONFLICT (source, id) DO NOTHING
+       RETURNING source, id`,
+      [
+        events.map((e) => e.source),
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => e.port),
+        events.map((e) => e.time),
+        events.map((e) => e.subject ?? null),
+        events.map((e) => JSON.stringify(e.data)),
+      ],
+    );
+    const inserted = new Set(rows.map((row) => `${row.source}\u0000${row.id}`));
+    const seen = new Set<string>();
+    return events.filter((e) => {
+      const key = `${e.source}\u0000${e.id}`;
+      if (!inserted.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  async loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>> {
+    if (refs.length === 0) return new Map();
+    const rows: MilestoneRow[] = await this.manager.query(
+      `SELECT m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
+         FROM case_milestone m
+         JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) AS r(port, case_type, case_id)
+           ON m.port = r.port AND m.case_type = r.case_type AND m.case_id = r.case_id`,
+      [refs.map((r) => r.port), refs.map((r) => r.caseType), refs.map((r) => r.caseId)],
+    );
+    return groupCases(rows);
+  }
+
+  async upsertFacts(facts: CaseFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO case_milestone AS c (port, case_type, case_id, milestone, at, attrs, event_key)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::text[])
+       ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
+         SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
+         WHERE (excluded.at, excluded.event_key) < (c.at, c.event_key)`,
+      [
+        facts.map((f) => f.port),
+        facts.map((f) => f.caseType),
+        facts.map((f) => f.caseId),
+        facts.map((f) => f.milestone),
+        facts.map((f) => f.at.toISOString()),
+        facts.map((f) => JSON.stringify(f.attrs)),
+        facts.map((f) => f.eventKey),
+      ],
+    );
+  }
+
+  async loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]> {
+    if (queries.length === 0) return [];
+    const rows: MilestoneRow[] = await this.manager.query(
+      `WITH q AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+           WITH ORDINALITY AS q(port, case_type, milestone, window_start, window_end, ord)
+       ), done AS (
+         SELECT q.ord, c.port, c.case_type, c.case_id
+           FROM q JOIN case_milestone c
+             ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
+            AND c.at >= q.window_start AND c.at < q.window_end
+       )
+       SELECT done.ord, m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
+         FROM done JOIN case_milestone m
+           ON m.port = done.port AND m.case_type = done.case_type AND m.case_id = done.case_id`,
+      [
+        queries.map((q) => q.port),
+        queries.map((q) => q.caseType),
+        queries.map((q) => q.completing),
+        queries.map((q) => q.start.toISOString()),
+        queries.map((q) => q.end.toISOString()),
+      ],
+    );
+    const byQuery = new Map<string, MilestoneRow[]>();
+    for (const row of rows) {
+      const list = byQuery.get(row.ord!) ?? [];
+      list.push(row);
+      byQuery.set(row.ord!, list);
+    }
+    return queries.map((_, index) => [...groupCases(byQuery.get(String(index + 1)) ?? []).values()]);
+  }
+
+  async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
+    if (indicators.length === 0) return 0;
+    const changed: unknown[] = await this.manager.query(
+      `INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
+                                   measure, value, samples, target, attainment, scored, catalogue_version,
+                                   computed_at, published_at)
+       SELECT p.*, $15::timestamptz, NULL
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
+                     $8::smallint[], $9::float8[], $10::int[], $11::float8[], $12::float8[], $13::bool[], $14::text[]) AS p
+       ON CONFLICT (port, kpi, grain, window_start) DO UPDATE
+         SET value = excluded.value, samples = excluded.samples, target = excluded.target,
+             attainment = excluded.attainment, scored = excluded.scored,
+             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at,
+             published_at = NULL
+         WHERE (i.value, i.samples, i.target, i.attainment, i.scored, i.catalogue_version)
+               IS DISTINCT FROM
+               (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
+                excluded.catalogue_version)
+       RETURNING 1`,
+      [
+        indicators.map((x) => x.port),
+        indicators.map((x) => x.kpi),
+        indicators.map((x) => x.grain),
+        indicators.map((x) => x.windowStart.toISOString()),
+        indicators.map((x) => x.windowEnd.toISOString()),
+        indicators.map((x) => x.windowStartText),
+        indicators.map((x) => x.windowEndText),
+        indicators.map((x) => x.measure),
+        indicators.map((x) => x.value),
+        indicators.map((x) => x.samples),
+        indicators.map((x) => x.target),
+        indicators.map((x) => x.attainment),
+        indicators.map((x) => x.scored),
+        indicators.map((x) => x.catalogueVersion),
+        computedAt.toISOString(),
+      ],
+    );
+    return changed.length;
+  }
+}
