@@ -3,7 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const entry = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'main.js');
+const entry = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 if (!fs.existsSync(entry)) {
   console.error('portscore: not built yet; run `npm run build` first.');
   process.exit(2);

@@ -118,3 +118,14 @@ export function windowOf(instant: Date, timeZone: string, grain: Grain): TimeWin
 export function windowsOf(instant: Date, timeZone: string): TimeWindow[] {
   return GRAINS.map((grain) => windowOf(instant, timeZone, grain));
 }
+
+/** The window of a grain containing a local calendar date (YYYY-MM-DD) of the zone. */
+export function windowOfLocalDate(dateText: string, timeZone: string, grain: Grain): TimeWindow | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateText);
+  if (!match) return undefined;
+  const date = { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  const check = new Date(Date.UTC(date.year, date.month - 1, date.day));
+  if (check.getUTCMonth() !== date.month - 1 || check.getUTCDate() !== date.day) return undefined;
+  // Local noon is inside the date whatever the offset.
+  return windowOf(new Date(startOfLocalDate(date, timeZone).getTime() + 12 * 3_600_000), timeZone, grain);
+}

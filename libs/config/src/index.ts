@@ -1,2 +1,3 @@
 export * from './portscore-config';
 export * from './seeds';
+export * from './bootstrap';

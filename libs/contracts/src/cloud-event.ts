@@ -23,7 +23,10 @@ export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
 }
 
-/** `(source, id)` identifies a filing; this is its stable string form. */
+/**
+ * `(source, id)` identifies a filing; this is its stable string form. A source holds no white
+ * space, so the first space separates the two unambiguously (and the key is storable as text).
+ */
 export function eventKey(event: Pick<CanonicalEvent, 'source' | 'id'>): string {
-  return `${event.source}\u0000${event.id}`;
+  return `${event.source} ${event.id}`;
 }

@@ -3,3 +3,4 @@ export * from './event-data.dto';
 export * from './filing-rejection.exception';
 export * from './filing-validator';
 export * from './port-registry';
+export * from './canonical-json';

@@ -1,4 +1,4 @@
-import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
 
 import type {
   ConsumerSpec,
@@ -118,7 +118,14 @@ export class KafkaBus implements MessagePublisher {
 
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // An idempotent producer keeps retrying (with capped backoff) rather than give up mid-sequence.
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
+      });
       await producer.connect();
       this.producer = producer;
     }

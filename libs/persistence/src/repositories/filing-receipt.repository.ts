@@ -1,3 +1,4 @@
+import { eventKey } from '@portscore/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface FilingReceipt {
@@ -15,10 +16,6 @@ export interface FilingReceiptStore {
   record(receipts: FilingReceipt[]): Promise<void>;
 }
 
-export function receiptKey(key: Pick<FilingReceipt, 'source' | 'id'>): string {
-  return `${key.source}\u0000${key.id}`;
-}
-
 export class PgFilingReceiptStore implements FilingReceiptStore {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -30,7 +27,7 @@ export class PgFilingReceiptStore implements FilingReceiptStore {
          JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON r.source = k.source AND r.id = k.id`,
       [keys.map((k) => k.source), keys.map((k) => k.id)],
     );
-    return new Map(rows.map((row) => [receiptKey(row), row.digest]));
+    return new Map(rows.map((row) => [eventKey(row), row.digest]));
   }
 
   async record(receipts: FilingReceipt[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CaseFact, CaseRecord, Grain, Indicator, IndicatorMessage } from '@portscore/catalogue';
 import { caseKey } from '@portscore/catalogue';
-import type { CanonicalEvent } from '@portscore/contracts';
+import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface CaseRef {
@@ -160,10 +160,10 @@ class PgScoringUnit implements ScoringUnit {
         events.map((e) => JSON.stringify(e.data)),
       ],
     );
-    const inserted = new Set(rows.map((row) => `${row.source}\u0000${row.id}`));
+    const inserted = new Set(rows.map(eventKey));
     const seen = new Set<string>();
     return events.filter((e) => {
-      const key = `${e.source}\u0000${e.id}`;
+      const key = eventKey(e);
       if (!inserted.has(key) || seen.has(key)) return false;
       seen.add(key);
       return true;

@@ -1,0 +1,37 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+
+/** Errors the query use cases raise, each with a stable code; HTTP status is chosen only here. */
+export enum ApiErrorCode {
+  UnknownPort = 'unknown_port',
+  InvalidQuery = 'invalid_query',
+}
+
+export class ApiException extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+const STATUS: Record<ApiErrorCode, number> = {
+  [ApiErrorCode.UnknownPort]: HttpStatus.NOT_FOUND,
+  [ApiErrorCode.InvalidQuery]: HttpStatus.BAD_REQUEST,
+};
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof ApiException) {
+      response.status(STATUS[error.code]).json({ error: error.code, detail: error.detail });
+    } else if (error instanceof HttpException) {
+      response.status(error.getStatus()).json({ error: 'http_error', detail: error.message });
+    } else {
+      console.error('api: unexpected error', error);
+      response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'internal', detail: 'internal error' });
+    }
+  }
+}

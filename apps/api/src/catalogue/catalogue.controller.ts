@@ -1,0 +1,26 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Catalogue, MeasureCatalogue } from '@portscore/catalogue';
+import type { Port, PortRegistry } from '@portscore/contracts';
+import { CATALOGUE, PORTS } from '@portscore/runtime';
+
+@ApiTags('catalogue')
+@Controller('v1')
+export class CatalogueController {
+  constructor(
+    @Inject(CATALOGUE) private readonly catalogue: MeasureCatalogue,
+    @Inject(PORTS) private readonly ports: PortRegistry,
+  ) {}
+
+  @Get('catalogue')
+  @ApiOperation({ summary: 'The measure catalogue: 29 measures, their KPIs, targets and minimum samples' })
+  getCatalogue(): Catalogue {
+    return this.catalogue.data;
+  }
+
+  @Get('ports')
+  @ApiOperation({ summary: 'Registered ports with kind and time zone' })
+  getPorts(): readonly Port[] {
+    return this.ports.ports;
+  }
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { closeOnSignals, configOrExit } from '@portscore/config';
+import { KafkaBus } from '@portscore/messaging';
+import { migrate } from '@portscore/persistence';
+
+import { ApiExceptionFilter } from './api.exception';
+import { ApiModule } from './api.module';
+
+/** HTTP API: scorecards, catalogue, ports; OpenAPI at /docs. */
+async function main(): Promise<void> {
+  const config = configOrExit('api');
+  await migrate(config.databaseUrl);
+  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` });
+  const app = await NestFactory.create(ApiModule.register(config, bus), {
+    logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
+  });
+  app.useGlobalFilters(new ApiExceptionFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Portscore API').setVersion('1').setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.').build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  closeOnSignals('api', async () => {
+    await app.close();
+    await bus.disconnect();
+  });
+  await app.listen(config.apiPort, '127.0.0.1');
+  new Logger('api').log(`listening on http://127.0.0.1:${config.apiPort} (OpenAPI at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  console.error('api: failed to start:', error);
+  process.exit(1);
+});

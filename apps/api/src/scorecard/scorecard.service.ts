@@ -1,0 +1,82 @@
+import {
+  type Grain,
+  isGrain,
+  type MeasureCatalogue,
+  measureScoreFromKpis,
+  type TimeWindow,
+  windowOf,
+  windowOfLocalDate,
+} from '@portscore/catalogue';
+import type { Port, PortRegistry } from '@portscore/contracts';
+import type { ScorecardReader } from '@portscore/persistence';
+
+import { ApiErrorCode, ApiException } from '../api.exception';
+import type { MeasureScoreDto, ScorecardDto } from './scorecard.dto';
+
+/** A port's scorecard for one window: every measure of the catalogue, with its KPIs and score. */
+export class ScorecardService {
+  constructor(
+    private readonly reader: ScorecardReader,
+    private readonly catalogue: MeasureCatalogue,
+    private readonly ports: PortRegistry,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async scorecard(portId: string, grainText: string | undefined, dateText: string | undefined): Promise<ScorecardDto> {
+    const port = this.port(portId);
+    const grain = grainText ?? 'month';
+    if (!isGrain(grain)) throw new ApiException(ApiErrorCode.InvalidQuery, `grain: must be day, week or month`);
+    const window = this.window(port, grain, dateText);
+    const stored = new Map(
+      (await this.reader.indicatorsOfWindow(port.id, grain, window.start)).map((row) => [row.kpi, row]),
+    );
+    const measures: MeasureScoreDto[] = this.catalogue.measures.map((measure) => {
+      const kpis = measure.kpis.map((kpi) => {
+        const row = stored.get(kpi.id);
+        return {
+          kpi: kpi.id,
+          title: kpi.title,
+          unit: kpi.unit,
+          direction: kpi.direction,
+          value: row?.value ?? null,
+          samples: row?.samples ?? 0,
+          target: row?.target ?? kpi.target,
+          minSamples: kpi.minSamples,
+          attainment: row?.attainment ?? null,
+          scored: row?.scored ?? false,
+        };
+      });
+      return {
+        measure: measure.number,
+        titleZh: measure.titleZh,
+        titleEn: measure.titleEn,
+        score: measureScoreFromKpis(kpis),
+        kpis,
+      };
+    });
+    const scores = measures.map((m) => m.score).filter((score): score is number => score !== null);
+    return {
+      port: port.id,
+      grain,
+      windowStart: window.startText,
+      windowEnd: window.endText,
+      catalogueVersion: this.catalogue.version,
+      index: scores.length === 0 ? null : scores.reduce((sum, s) => sum + s, 0) / scores.length,
+      coverage: scores.length / this.catalogue.measures.length,
+      measures,
+    };
+  }
+
+  private port(portId: string): Port {
+    const port = this.ports.get(portId);
+    if (!port) throw new ApiException(ApiErrorCode.UnknownPort, `port: ${portId} is not a registered port`);
+    return port;
+  }
+
+  private window(port: Port, grain: Grain, dateText: string | undefined): TimeWindow {
+    if (dateText === undefined) return windowOf(this.clock(), port.timeZone, grain);
+    const window = windowOfLocalDate(dateText, port.timeZone, grain);
+    if (!window) throw new ApiException(ApiErrorCode.InvalidQuery, `date: ${dateText} is not a calendar date YYYY-MM-DD`);
+    return window;
+  }
+}

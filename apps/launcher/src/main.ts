@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+
+import { configOrExit, seedsPath } from '@portscore/config';
+import { KafkaBus } from '@portscore/messaging';
+import { migrate } from '@portscore/persistence';
+import { topicSpecs } from '@portscore/runtime';
+
+const HELP = `Usage: npm start [-- --no-samples]
+
+Brings up the whole Portscore stack on this machine and keeps it running until Ctrl-C:
+  - Kafka: KAFKA_BROKERS when set, otherwise a local single-node broker (deploy/kafka/kafka.sh)
+  - PostgreSQL: DATABASE_URL when set, otherwise the server on 127.0.0.1:5432
+  - the gateway, scorer and API services (API_PORT, default 3000)
+  - the sample filings of seeds/filings/ (skip them with --no-samples)
+then prints a scorecard and where to look.`;
+
+const root = resolve(__dirname, '..', '..', '..', '..');
+const children: ChildProcess[] = [];
+let startedKafka = false;
+
+function log(message: string): void {
+  console.log(`[portscore] ${message}`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  if (!process.env.KAFKA_BROKERS) {
+    log('KAFKA_BROKERS not set: starting the local broker (first run downloads it from Maven Central)');
+    const kafka = join(root, 'deploy/kafka/kafka.sh');
+    const alreadyRunning = spawnSync(kafka, ['status'], { stdio: 'ignore' }).status === 0;
+    const result = spawnSync(kafka, ['start'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (result.status !== 0) throw new Error('the local Kafka broker did not start; see the lines above');
+    process.env.KAFKA_BROKERS = result.stdout.toString().trim().split('\n').pop();
+    startedKafka = !alreadyRunning;
+  }
+  if (!process.env.DATABASE_URL && !(await reachable('127.0.0.1', 5432))) {
+    throw new Error(
+      'no PostgreSQL on 127.0.0.1:5432 and DATABASE_URL is not set: start PostgreSQL or set DATABASE_URL=postgres://…',
+    );
+  }
+  const config = configOrExit('portscore');
+  log(`Kafka ${config.kafkaBrokers.join(',')}, PostgreSQL ${redact(config.databaseUrl)}`);
+  await migrate(config.databaseUrl);
+  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-launcher` });
+  await bus.ensureTopics(topicSpecs(config));
+  await bus.disconnect();
+
+  for (const service of ['gateway', 'scorer', 'api']) children.push(startService(service));
+  const api = `http://127.0.0.1:${config.apiPort}`;
+  await waitFor(`${api}/health`, 60_000);
+  log(`API ready at ${api}`);
+
+  if (!args.includes('--no-samples')) {
+    const folder = seedsPath(config.seedsDir, 'filings');
+    const files = readdirSync(folder).filter((f) => f.endsWith('.ndjson')).map((f) => join(folder, f));
+    const published = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'publish', '--quiet', ...files], {
+      stdio: 'inherit',
+      env: process.env,
+    });
+    if (published.status !== 0) throw new Error('publishing the sample filings failed');
+    await printScorecard(api, 'CNSHA', 'month', '2026-10-05');
+  }
+  log(`Scorecards: ${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-05`);
+  log(`OpenAPI:    ${api}/docs`);
+  log('Running. Press Ctrl-C to stop.');
+}
+
+function startService(name: string): ChildProcess {
+  const child = spawn(process.execPath, ['-r', join(root, 'bin/register-paths.js'), join(root, `dist/apps/${name}/src/main.js`)], {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .forEach((line) => console.log(`[${name}] ${line}`));
+  child.stdout?.on('data', prefix);
+  child.stderr?.on('data', prefix);
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      log(`${name} exited (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+async function printScorecard(api: string, port: string, grain: string, date: string): Promise<void> {
+  const url = `${api}/v1/ports/${port}/scorecard?grain=${grain}&date=${date}`;
+  const deadline = Date.now() + 60_000;
+  type Card = { windowStart: string; windowEnd: string; index: number | null; coverage: number; measures: Array<{ measure: number; titleEn: string; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }> }> };
+  let card: Card | undefined;
+  while (Date.now() < deadline) {
+    card = (await (await fetch(url)).json()) as Card;
+    if (card.measures[0]!.kpis.every((k) => k.samples > 0)) break;
+    await sleep(500);
+  }
+  if (!card) return;
+  log(`Scorecard ${port}, ${grain} ${card.windowStart} – ${card.windowEnd}`);
+  for (const measure of card.measures.filter((m) => m.kpis.some((k) => k.samples > 0))) {
+    console.log(`  M${measure.measure} ${measure.titleEn}: score ${fmt(measure.score)}`);
+    for (const kpi of measure.kpis) {
+      console.log(`    ${kpi.kpi.padEnd(22)} value ${fmt(kpi.value).padStart(8)}  target ${String(kpi.target).padStart(5)}  samples ${kpi.samples}${kpi.scored ? '' : ' (not scored)'}`);
+    }
+  }
+  console.log(`  port index ${fmt(card.index)}, coverage ${card.coverage.toFixed(3)} (${Math.round(card.coverage * 29)}/29 measures with data)`);
+}
+
+function fmt(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(3);
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+function reachable(host: string, port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolvePromise(false);
+    });
+  });
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+let shuttingDown = false;
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((r) => {
+          if (child.exitCode !== null) return r();
+          child.once('exit', () => r());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  if (startedKafka) spawnSync(join(root, 'deploy/kafka/kafka.sh'), ['stop'], { stdio: 'inherit' });
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+main().catch((error: unknown) => {
+  console.error(`[portscore] ${(error as Error).message}`);
+  void shutdown(1);
+});

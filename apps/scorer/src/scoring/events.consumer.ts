@@ -1,0 +1,29 @@
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { CanonicalEvent } from '@portscore/contracts';
+import type { IncomingMessage } from '@portscore/messaging';
+
+import { IndicatorOutbox } from './indicator-outbox.service';
+import { ScoreEventsUseCase } from './score-events.usecase';
+
+/** Kafka adapter: a batch of canonical events is scored, then changed indicators are published. */
+@Controller()
+export class EventsConsumer {
+  private readonly logger = new Logger(EventsConsumer.name);
+
+  constructor(
+    private readonly scoreEvents: ScoreEventsUseCase,
+    private readonly outbox: IndicatorOutbox,
+  ) {}
+
+  @EventPattern('events')
+  async handle(@Payload() messages: IncomingMessage[]): Promise<void> {
+    // The gateway wrote these; anything unreadable here is a bug worth stopping for, not data.
+    const events = messages.map((message) => JSON.parse(message.value.toString('utf8')) as CanonicalEvent);
+    const result = await this.scoreEvents.execute({ events });
+    const published = await this.outbox.flush();
+    this.logger.log(
+      `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ${result.indicatorsChanged} indicators changed, ${published} published`,
+    );
+  }
+}

@@ -1,0 +1,52 @@
+import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { MeasureCatalogue } from '@portscore/catalogue';
+import type { PortscoreConfig } from '@portscore/config';
+import type { PortRegistry } from '@portscore/contracts';
+import { KafkaBus } from '@portscore/messaging';
+import { PgScoringStore } from '@portscore/persistence';
+import { CATALOGUE, CONFIG, PORTS } from '@portscore/runtime';
+import { DataSource } from 'typeorm';
+
+import { EventsConsumer } from './events.consumer';
+import { IndicatorOutbox } from './indicator-outbox.service';
+import { ScoreEventsUseCase } from './score-events.usecase';
+
+const SCORING_STORE = Symbol('ScoringStore');
+
+@Module({
+  controllers: [EventsConsumer],
+  providers: [
+    { provide: SCORING_STORE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgScoringStore(dataSource) },
+    {
+      provide: ScoreEventsUseCase,
+      inject: [SCORING_STORE, CATALOGUE, PORTS],
+      useFactory: (store: PgScoringStore, catalogue: MeasureCatalogue, ports: PortRegistry) =>
+        new ScoreEventsUseCase(store, catalogue, ports),
+    },
+    {
+      provide: IndicatorOutbox,
+      inject: [SCORING_STORE, KafkaBus, CONFIG],
+      useFactory: (store: PgScoringStore, bus: KafkaBus, config: PortscoreConfig) =>
+        new IndicatorOutbox(store, bus, config.topics.indicators),
+    },
+  ],
+})
+export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly outbox: IndicatorOutbox) {}
+
+  /** Sends what a previous run saved but could not send, and sweeps periodically after that. */
+  onApplicationBootstrap(): void {
+    const sweep = () => {
+      this.outbox.flush().catch((error: unknown) => console.error('scorer: outbox sweep failed', error));
+    };
+    sweep();
+    this.timer = setInterval(sweep, 5000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,35 @@
+import { ConfigurationError, loadConfig, type PortscoreConfig } from './portscore-config';
+
+/**
+ * Loads and validates configuration for a service's main(); on a bad value prints what is wrong
+ * and exits with status 78 (EX_CONFIG) instead of starting half-configured.
+ */
+export function configOrExit(service: string): PortscoreConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      console.error(`${service}: ${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+/** Stops the process on SIGTERM/SIGINT after `close` has drained in-flight work. */
+export function closeOnSignals(service: string, close: () => Promise<void>): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${service}: ${signal} received, draining`);
+    close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error(`${service}: error while closing`, error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}

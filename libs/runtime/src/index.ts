@@ -1,0 +1,4 @@
+export * from './runtime.module';
+export * from './tokens';
+export * from './topics';
+export * from './consumer-service';

@@ -1,0 +1,4 @@
+/** Injection tokens of the values every service shares. */
+export const CONFIG = Symbol('PortscoreConfig');
+export const PORTS = Symbol('PortRegistry');
+export const CATALOGUE = Symbol('MeasureCatalogue');
