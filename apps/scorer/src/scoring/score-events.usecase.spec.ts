@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
+import { type CanonicalEvent, type Port, PortRegistry } from '@portscore/contracts';
+
+import { IndicatorOutbox } from './indicator-outbox.service';
+import { InMemoryScoringStore } from './in-memory-scoring.store';
+import { ScoreEventsUseCase } from './score-events.usecase';
+
+const seeds = join(__dirname, '..', '..', '..', '..', 'seeds');
+const catalogue = new MeasureCatalogue(JSON.parse(readFileSync(join(seeds, 'catalogue.json'), 'utf8')) as Catalogue);
+const ports = new PortRegistry((JSON.parse(readFileSync(join(seeds, 'ports.json'), 'utf8')) as { ports: Port[] }).ports);
+
+const PORT = 'CNSHA';
+const OCTOBER = '2026-10-01T00:00:00+08:00';
+
+function applied(permit: string, time: string, source = 'urn:test:quarantine'): CanonicalEvent {
+  return event(`${permit}-applied-${time}`, source, 'sw.permit.applied.v1', time, { permitId: permit, kind: 'food', channel: 'electronic' });
+}
+
+function decided(permit: string, time: string, source = 'urn:test:quarantine'): CanonicalEvent {
+  return event(`${permit}-decided-${time}`, source, 'sw.permit.decided.v1', time, { permitId: permit, kind: 'food', decision: 'approved' });
+}
+
+function certificate(id: string, time: string, kind: string, electronic: boolean): CanonicalEvent {
+  return event(id, 'urn:test:certificates', 'sw.certificate.issued.v1', time, {
+    certificateId: id, kind, direction: 'import', partnerCountry: 'AU', electronic, verifiedOnline: false,
+  });
+}
+
+function event(id: string, source: string, type: CanonicalEvent['type'], time: string, data: Record<string, unknown>): CanonicalEvent {
+  return { specversion: '1.0', id, source, type, time: new Date(time).toISOString(), port: PORT, datacontenttype: 'application/json', data };
+}
+
+/**
+ * Six permits with both milestones, durations 0.5, 0.75, 1, 12, 30 and 1/3 hours, plus one
+ * decision without an application. By hand: 4 of 6 within 1 h → 0.6667; p90 of the six
+ * durations (rank 4.5 of 0..5) = 12 + 0.5 × (30 − 12) = 21 h.
+ */
+const PERMITS: Array<[string, string, string]> = [
+  ['P1', '2026-10-05T09:00:00+08:00', '2026-10-05T09:30:00+08:00'],
+  ['P2', '2026-10-05T10:00:00+08:00', '2026-10-05T10:45:00+08:00'],
+  ['P3', '2026-10-06T08:00:00+08:00', '2026-10-06T09:00:00+08:00'],
+  ['P4', '2026-10-06T08:00:00+08:00', '2026-10-06T20:00:00+08:00'],
+  ['P5', '2026-10-07T08:00:00+08:00', '2026-10-08T14:00:00+08:00'],
+  ['P6', '2026-10-08T09:00:00+08:00', '2026-10-08T09:20:00+08:00'],
+];
+const APPLICATIONS = PERMITS.map(([id, at]) => applied(id, at));
+const DECISIONS = [...PERMITS.map(([id, , at]) => decided(id, at)), decided('P7', '2026-10-09T11:00:00+08:00')];
+const CERTIFICATES = [
+  ...[0, 1, 2, 3, 4, 5].map((n) => certificate(`C${n}`, `2026-10-1${n}T10:00:00+08:00`, 'entry_inspection', n !== 3)),
+  certificate('C-SPS', '2026-10-12T10:00:00+08:00', 'sps', false),
+];
+
+async function score(batches: CanonicalEvent[][]): Promise<InMemoryScoringStore> {
+  const store = new InMemoryScoringStore();
+  const useCase = new ScoreEventsUseCase(store, catalogue, ports, () => new Date('2026-11-01T00:00:00Z'));
+  for (const events of batches) await useCase.execute({ events });
+  return store;
+}
+
+function monthOf(store: InMemoryScoringStore, kpi: string) {
+  return store.indicator(PORT, kpi, 'month', OCTOBER);
+}
+
+describe('ScoreEventsUseCase, measure 1', () => {
+  it('computes the month KPIs by hand-checked values', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS, ...CERTIFICATES]]);
+
+    const instant = monthOf(store, 'm1.instant_share')!;
+    expect(instant.samples).toBe(6);
+    expect(instant.value).toBeCloseTo(4 / 6, 12);
+    expect(instant.scored).toBe(true);
+    expect(instant.attainment).toBeCloseTo(4 / 6 / 0.9, 12);
+    expect(instant.windowEndText).toBe('2026-11-01T00:00:00+08:00');
+
+    const p90 = monthOf(store, 'm1.p90_hours')!;
+    expect(p90.samples).toBe(6);
+    expect(p90.value).toBeCloseTo(21, 10);
+    expect(p90.attainment).toBe(1);
+
+    const ecert = monthOf(store, 'm1.ecert_share')!;
+    expect(ecert.samples).toBe(6);
+    expect(ecert.value).toBeCloseTo(5 / 6, 12);
+    expect(ecert.measure).toBe(1);
+    expect(ecert.catalogueVersion).toBe('2024.1');
+  });
+
+  it('does not double-count duplicates, in one batch or across batches', async () => {
+    const once = await score([[...APPLICATIONS, ...DECISIONS, ...CERTIFICATES]]);
+    const repeated = await score([
+      [...APPLICATIONS, ...APPLICATIONS, ...DECISIONS],
+      [...DECISIONS, ...CERTIFICATES, ...CERTIFICATES],
+      [...APPLICATIONS],
+    ]);
+    for (const kpi of ['m1.instant_share', 'm1.p90_hours', 'm1.ecert_share']) {
+      expect(monthOf(repeated, kpi)).toEqual(monthOf(once, kpi));
+    }
+    expect(repeated.events.size).toBe(APPLICATIONS.length + DECISIONS.length + CERTIFICATES.length);
+  });
+
+  it('gives the same result whatever the delivery order', async () => {
+    const inOrder = await score([[...APPLICATIONS, ...DECISIONS, ...CERTIFICATES]]);
+    const reversed = await score([[...CERTIFICATES].reverse(), [...DECISIONS].reverse(), [...APPLICATIONS].reverse()]);
+    const oneByOne = await score([...DECISIONS, ...CERTIFICATES, ...APPLICATIONS].map((e) => [e]));
+    expect([...reversed.indicators.keys()].sort()).toEqual([...inOrder.indicators.keys()].sort());
+    for (const [key, entry] of inOrder.indicators) {
+      expect(reversed.indicators.get(key)!.indicator).toEqual(entry.indicator);
+      expect(oneByOne.indicators.get(key)!.indicator).toEqual(entry.indicator);
+    }
+  });
+
+  it('has no sample until both milestones of a permit are known', async () => {
+    const store = await score([DECISIONS]);
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ value: null, samples: 0, scored: false, attainment: null });
+    expect(monthOf(store, 'm1.p90_hours')).toMatchObject({ value: null, samples: 0 });
+  });
+
+  it('ignores a permit decided before it was applied (negative duration)', async () => {
+    const backwards = [applied('P8', '2026-10-09T10:00:00+08:00'), decided('P8', '2026-10-09T09:00:00+08:00')];
+    const store = await score([[...APPLICATIONS, ...DECISIONS], backwards]);
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ samples: 6 });
+    expect(monthOf(store, 'm1.instant_share')!.value).toBeCloseTo(4 / 6, 12);
+  });
+
+  it('places a decision by the port-local day and month at window edges', async () => {
+    // 23:30 on 31 October in Shanghai is 15:30 UTC: October. Midnight of 1 November: November.
+    const store = await score([
+      [
+        applied('E1', '2026-10-31T23:00:00+08:00'),
+        decided('E1', '2026-10-31T23:30:00+08:00'),
+        applied('E2', '2026-10-31T23:30:00+08:00'),
+        decided('E2', '2026-11-01T00:00:00+08:00'),
+      ],
+    ]);
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ value: 1, samples: 1 });
+    expect(store.indicator(PORT, 'm1.instant_share', 'month', '2026-11-01T00:00:00+08:00')).toMatchObject({ value: 1, samples: 1 });
+    expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-10-31T00:00:00+08:00')).toMatchObject({ samples: 1 });
+    expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-11-01T00:00:00+08:00')).toMatchObject({ samples: 1 });
+    // ISO week 44 runs Mon 26 Oct – Mon 2 Nov: both decisions are in it.
+    expect(store.indicator(PORT, 'm1.instant_share', 'week', '2026-10-26T00:00:00+08:00')).toMatchObject({ samples: 2, value: 1 });
+  });
+
+  it('reports a day window below minimum samples without scoring it', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS]]);
+    // 5 October: P1 (0.5 h) and P2 (0.75 h)
+    expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-10-05T00:00:00+08:00')).toMatchObject({
+      value: 1, samples: 2, scored: false, attainment: null,
+    });
+  });
+
+  it('moves a case to another window when an earlier milestone time arrives', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS]]);
+    const day8 = '2026-10-08T00:00:00+08:00';
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 2 }); // P5 30 h, P6 1/3 h
+    // Another system reports P5's decision earlier, at 20:00 on the 7th: 12 h, in the 7th's window.
+    const useCase = new ScoreEventsUseCase(store, catalogue, ports);
+    await useCase.execute({ events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')] });
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 1 });
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)!.value).toBeCloseTo(1 / 3, 12);
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', '2026-10-07T00:00:00+08:00')).toMatchObject({ samples: 1, value: 12 });
+    // Month p90 over 0.5, 0.75, 1, 12, 12, 1/3: rank 4.5 → 12.
+    expect(monthOf(store, 'm1.p90_hours')!.value).toBeCloseTo(12, 10);
+  });
+
+  it('leaves changed indicators for the outbox, which publishes each once', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS]]);
+    const sent: string[] = [];
+    const outbox = new IndicatorOutbox(store, {
+      publish: async (_topic, messages) => {
+        sent.push(...messages.map((m) => m.key!));
+      },
+    }, 'sw.indicators.v1');
+    const first = await outbox.flush();
+    expect(first).toBe(store.indicators.size);
+    expect(sent).toContain(`${PORT}|m1.instant_share|month|${OCTOBER}`);
+    expect(await outbox.flush()).toBe(0);
+  });
+});

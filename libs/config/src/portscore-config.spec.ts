@@ -1,0 +1,34 @@
+import { ConfigurationError, loadConfig } from './portscore-config';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.kafkaBrokers).toEqual(['127.0.0.1:19092']);
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/portscore');
+    expect(config.topics).toEqual({
+      filings: 'sw.filings.v1',
+      events: 'sw.events.v1',
+      deadLetters: 'sw.filings.dlq.v1',
+      indicators: 'sw.indicators.v1',
+      scores: 'sw.scores.v1',
+    });
+    expect(config.maxFilingBytes).toBe(1_048_576);
+    expect(config.maxFutureMinutes).toBe(5);
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ KAFKA_BROKERS: 'localhost', API_PORT: '70000', DATABASE_URL: 'mysql://x', TOPIC_EVENTS: 'bad topic' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/KAFKA_BROKERS: localhost is not host:port/);
+    expect(problems.join('\n')).toMatch(/API_PORT=70000/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL=mysql:\/\/x/);
+    expect(problems.join('\n')).toMatch(/TOPIC_EVENTS=bad topic/);
+  });
+});

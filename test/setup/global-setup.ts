@@ -1,0 +1,59 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { Client } from 'pg';
+
+import { type E2eEnvironment, ENV_FILE, ROOT } from './e2e-environment';
+
+const KAFKA_PORT = '29092';
+
+/**
+ * Starts what the end-to-end tests run against: a real single-node Kafka broker (unless
+ * KAFKA_BROKERS names one) and a freshly created PostgreSQL database, and builds the services.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist/apps/gateway/src/main.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  }
+
+  let kafkaBrokers = process.env.KAFKA_BROKERS ?? '';
+  let startedKafka = false;
+  let kafkaStartMs = 0;
+  if (!kafkaBrokers) {
+    const started = Date.now();
+    const result = spawnSync(join(ROOT, 'deploy/kafka/kafka.sh'), ['start'], {
+      env: { ...process.env, ...kafkaEnv() },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (result.status !== 0) throw new Error('the test Kafka broker did not start');
+    kafkaStartMs = Date.now() - started;
+    kafkaBrokers = result.stdout.toString().trim().split('\n').pop()!;
+    startedKafka = true;
+  }
+
+  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const database = `portscore_e2e_${process.pid}`;
+  const admin = new URL(base.toString());
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${database}`);
+  await client.end();
+  const databaseUrl = new URL(base.toString());
+  databaseUrl.pathname = `/${database}`;
+
+  const environment: E2eEnvironment = { kafkaBrokers, databaseUrl: databaseUrl.toString(), startedKafka, kafkaStartMs };
+  mkdirSync(dirname(ENV_FILE), { recursive: true });
+  writeFileSync(ENV_FILE, JSON.stringify(environment, null, 2));
+}
+
+export function kafkaEnv(): Record<string, string> {
+  return {
+    PORTSCORE_KAFKA_PORT: KAFKA_PORT,
+    PORTSCORE_KAFKA_DATA: join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}`),
+    PORTSCORE_KAFKA_FRESH: '1',
+  };
+}
