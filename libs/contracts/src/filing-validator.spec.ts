@@ -86,6 +86,7 @@ describe('FilingValidator', () => {
     ['unknown type', structured({ ...permit, type: 'sw.unknown.v1' }), FilingRejectCode.UnknownType, 'type: sw.unknown.v1'],
     ['unknown port', structured({ ...permit, port: 'XXABC' }), FilingRejectCode.UnknownPort, 'port: XXABC'],
     ['time without offset', structured({ ...permit, time: '2026-10-05T09:00:00' }), FilingRejectCode.InvalidEnvelope, 'time: must be an RFC 3339'],
+    ['a day that does not exist', structured({ ...permit, time: '2026-02-30T09:00:00+08:00' }), FilingRejectCode.InvalidEnvelope, 'time: must be an RFC 3339'],
     ['future time', structured({ ...permit, time: '2026-10-10T08:06:00+08:00' }), FilingRejectCode.FutureTime, 'time: 2026-10-10T08:06:00+08:00'],
     ['bad enum', structured({ ...permit, data: { ...permit.data, kind: 'fish' } }), FilingRejectCode.ValidationFailed, 'data.kind'],
     ['unknown field', structured({ ...permit, data: { ...permit.data, colour: 'red' } }), FilingRejectCode.ValidationFailed, 'data.colour'],

@@ -160,7 +160,8 @@ export function parseRfc3339(text: string): Date | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59 || s! > 60) return undefined;
+  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth || h! > 23 || mi! > 59 || s! > 60) return undefined;
   const date = new Date(text.toUpperCase());
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

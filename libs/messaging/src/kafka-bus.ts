@@ -1,4 +1,13 @@
-import { type Consumer, type IHeaders, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs';
+import {
+  type Consumer,
+  type IHeaders,
+  Kafka,
+  type KafkaMessage,
+  type logCreator,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 
 import type {
   ConsumerSpec,
@@ -29,6 +38,7 @@ export class KafkaBus implements MessagePublisher {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      logCreator: quietTransientErrors,
       retry: { initialRetryTime: 200, retries: 10 },
     });
   }
@@ -154,3 +164,16 @@ function decode(topic: string, partition: number, message: KafkaMessage): Incomi
     timestamp: message.timestamp,
   };
 }
+
+/** Errors a client retries by itself while a broker starts or a group settles: not worth an ERROR line. */
+const TRANSIENT = /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;
+
+const LEVEL_NAMES: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };
+
+/** kafkajs log lines as one JSON object per line on stderr, transient retried errors left out. */
+const quietTransientErrors: logCreator = () => ({ level, log }) => {
+  const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
+  if (level <= logLevel.WARN && TRANSIENT.test(`${message} ${error ?? ''}`)) return;
+  const name = LEVEL_NAMES[level] ?? String(level);
+  process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...rest })}\n`);
+};
