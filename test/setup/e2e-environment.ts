@@ -7,6 +7,8 @@ export interface E2eEnvironment {
   databaseUrl: string;
   startedKafka: boolean;
   kafkaStartMs: number;
+  /** The embedded PostgreSQL helper started for the run, to stop at teardown (0: none). */
+  embeddedPostgresPid: number;
 }
 
 export const ROOT = join(__dirname, '..', '..');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { localDatabase } from '@portscore/persistence';
 import { Client } from 'pg';
 
 import { type E2eEnvironment, ENV_FILE, ROOT } from './e2e-environment';
@@ -33,7 +34,14 @@ export default async function globalSetup(): Promise<void> {
     startedKafka = true;
   }
 
-  const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  let embeddedPostgresPid = 0;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const local = await localDatabase(ROOT, (line) => console.log(`[e2e] ${line}`));
+    serverUrl = local.serverUrl;
+    embeddedPostgresPid = local.pid ?? 0;
+  }
+  const base = new URL(serverUrl);
   const database = `portscore_e2e_${process.pid}`;
   const admin = new URL(base.toString());
   admin.pathname = '/postgres';
@@ -45,7 +53,13 @@ export default async function globalSetup(): Promise<void> {
   const databaseUrl = new URL(base.toString());
   databaseUrl.pathname = `/${database}`;
 
-  const environment: E2eEnvironment = { kafkaBrokers, databaseUrl: databaseUrl.toString(), startedKafka, kafkaStartMs };
+  const environment: E2eEnvironment = {
+    kafkaBrokers,
+    databaseUrl: databaseUrl.toString(),
+    startedKafka,
+    kafkaStartMs,
+    embeddedPostgresPid,
+  };
   mkdirSync(dirname(ENV_FILE), { recursive: true });
   writeFileSync(ENV_FILE, JSON.stringify(environment, null, 2));
 }

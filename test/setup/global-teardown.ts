@@ -18,4 +18,5 @@ export default async function globalTeardown(): Promise<void> {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await client.end();
+  if (environment.embeddedPostgresPid) process.kill(environment.embeddedPostgresPid, 'SIGTERM');
 }

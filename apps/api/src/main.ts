@@ -28,8 +28,8 @@ async function main(): Promise<void> {
     await app.close();
     await bus.disconnect();
   });
-  await app.listen(config.apiPort, '127.0.0.1');
-  new Logger('api').log(`listening on http://127.0.0.1:${config.apiPort} (OpenAPI at /docs)`);
+  await app.listen(config.apiPort, config.apiHost);
+  new Logger('api').log(`listening on http://${config.apiHost}:${config.apiPort} (OpenAPI at /docs)`);
 }
 
 main().catch((error: unknown) => {

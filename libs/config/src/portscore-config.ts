@@ -15,6 +15,7 @@ export interface PortscoreConfig {
     scores: string;
   };
   topicPartitions: number;
+  apiHost: string;
   apiPort: number;
   maxFilingBytes: number;
   maxFutureMinutes: number;
@@ -39,6 +40,7 @@ export const DEFAULTS = {
   TOPIC_INDICATORS: 'sw.indicators.v1',
   TOPIC_SCORES: 'sw.scores.v1',
   TOPIC_PARTITIONS: '4',
+  API_HOST: '127.0.0.1',
   API_PORT: '3000',
   MAX_FILING_BYTES: String(1024 * 1024),
   MAX_FUTURE_MINUTES: '5',
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
       scores: topic('TOPIC_SCORES'),
     },
     topicPartitions: integer('TOPIC_PARTITIONS', 1, 1000),
+    apiHost: read('API_HOST'),
     apiPort: integer('API_PORT', 1, 65535),
     maxFilingBytes: integer('MAX_FILING_BYTES', 1024, 64 * 1024 * 1024),
     maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),

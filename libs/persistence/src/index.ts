@@ -4,3 +4,4 @@ export * from './entities/indicator.entity';
 export * from './repositories/filing-receipt.repository';
 export * from './repositories/scorecard.repository';
 export * from './repositories/scoring.repository';
+export * from './local-database';
