@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { localDatabase } from '@portscore/persistence';
 import { Client } from 'pg';
+import { register } from 'tsconfig-paths';
 
 import { type E2eEnvironment, ENV_FILE, ROOT } from './e2e-environment';
 
@@ -37,6 +37,9 @@ export default async function globalSetup(): Promise<void> {
   let embeddedPostgresPid = 0;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    // Global setup runs outside jest's module mapping: resolve the path aliases here.
+    register({ baseUrl: ROOT, paths: { '@portscore/*': ['libs/*/src'] }, addMatchAll: false });
+    const { localDatabase } = require('@portscore/persistence') as typeof import('@portscore/persistence');
     const local = await localDatabase(ROOT, (line) => console.log(`[e2e] ${line}`));
     serverUrl = local.serverUrl;
     embeddedPostgresPid = local.pid ?? 0;
