@@ -28,6 +28,9 @@ export function extractFacts(event: CanonicalEvent): CaseFact[] {
       return [{ ...base, caseType: 'permit', caseId: data.permitId!, milestone: 'decided' }];
     case 'sw.certificate.issued.v1':
       return [{ ...base, caseType: 'certificate', caseId: eventKey(event), milestone: 'issued' }];
+    default:
+      // Types that feed no KPI rule yet are stored as events only.
+      return [];
   }
 }
 

@@ -15,6 +15,22 @@ export const EVENT_TYPES = [
   'sw.permit.applied.v1',
   'sw.permit.decided.v1',
   'sw.certificate.issued.v1',
+  'sw.clearance.milestone.v1',
+  'sw.transport_document.v1',
+  'sw.equipment_interchange.v1',
+  'sw.fee.catalogue.published.v1',
+  'sw.fee.charged.v1',
+  'sw.cargo.handover.v1',
+  'sw.lab.test.v1',
+  'sw.tax_exemption.review.v1',
+  'sw.ecommerce.return.v1',
+  'sw.bonded.filing.v1',
+  'sw.dangerous_goods.inspection.v1',
+  'sw.verification.v1',
+  'sw.declaration.dual.v1',
+  'sw.enterprise.credit.v1',
+  'sw.disclosure.v1',
+  'sw.measure.status.v1',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,14 +1,20 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
-import { type CanonicalEvent, isEventType } from './cloud-event';
-import { EVENT_DATA_CLASSES, EVENT_DATA_DEFAULTS } from './event-data.dto';
+import { DCSA_TRANSPORT_DOCUMENT_TYPE, fromDcsaNotification } from './adapters/dcsa-ebl.adapter';
+import { SPS_CERTIFICATE_TYPE, spsCertificateData } from './adapters/sps-certificate.adapter';
+import { parseXml, xmlToData } from './adapters/xml';
+import { type CanonicalEvent, type EventType, isEventType } from './cloud-event';
+import { EVENT_DATA_CLASSES, EVENT_DATA_DEFAULTS } from './events';
 import { FilingRejectCode, FilingRejectedException } from './filing-rejection.exception';
+import { dataSchemas } from './json-schema';
 import type { PortRegistry } from './port-registry';
+import { parseRfc3339 } from './rfc3339';
 
 /** One message as it arrived: body bytes plus transport headers (Kafka headers or HTTP). */
 export interface RawFiling {
   value: Buffer;
+  /** Header names in lower case; binary-mode attributes as ce_<name> (Kafka) or ce-<name> (HTTP). */
   headers: Record<string, string | undefined>;
 }
 
@@ -21,13 +27,18 @@ export interface FilingValidatorOptions {
   now?: () => Date;
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const STRUCTURED = 'application/cloudevents+json';
+const XML_TYPES = new Set(['application/xml', 'text/xml']);
+/** Deeper than any contract type needs; guards the recursive steps after parsing. */
+const MAX_DEPTH = 16;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Turns a raw filing into a canonical event, or throws FilingRejectedException whose detail
  * names the offending field. Pure: the same rules run in the gateway, HTTP ingest and the CLI.
+ * Accepts CloudEvents structured mode (JSON, including DCSA eBL 3 notifications) and binary mode
+ * (JSON or XML payload, including UN/CEFACT SPS certificates).
  */
 export class FilingValidator {
   private readonly now: () => Date;
@@ -43,22 +54,27 @@ export class FilingValidator {
         `body is ${filing.value.length} bytes; the limit is ${this.options.maxBytes}`,
       );
     }
-    const contentType = (header(filing, 'content-type') ?? STRUCTURED).split(';')[0]!.trim().toLowerCase();
-    let envelope: Record<string, unknown>;
+    const text = decode(filing.value);
+    const contentType = (filing.headers['content-type'] ?? STRUCTURED).split(';')[0]!.trim().toLowerCase();
     if (contentType === STRUCTURED) {
-      envelope = asObject(parseJson(filing.value), 'body');
-    } else if (contentType === 'application/json') {
-      envelope = { ...binaryAttributes(filing), data: parseJson(filing.value) };
-    } else {
-      throw new FilingRejectedException(
-        FilingRejectCode.UnsupportedContentType,
-        `content-type ${contentType} is not accepted; use ${STRUCTURED} or binary mode with application/json`,
-      );
+      const envelope = asObject(parseJson(text), 'body');
+      return this.validateEnvelope(envelope.type === DCSA_TRANSPORT_DOCUMENT_TYPE ? fromDcsaNotification(envelope) : envelope);
     }
-    return this.validateEnvelope(envelope);
+    const attributes = binaryAttributes(filing.headers);
+    if (contentType === 'application/json') {
+      return this.validateEnvelope({ ...attributes, data: parseJson(text) });
+    }
+    if (XML_TYPES.has(contentType)) {
+      return this.validateEnvelope(this.xmlEnvelope(attributes, text));
+    }
+    throw new FilingRejectedException(
+      FilingRejectCode.UnsupportedContentType,
+      `content-type: ${contentType} is not accepted; use ${STRUCTURED}, or binary mode with application/json or application/xml`,
+    );
   }
 
   validateEnvelope(envelope: Record<string, unknown>): CanonicalEvent {
+    checkStructure(envelope, 'body', 0);
     if (envelope.specversion !== '1.0') fail('specversion', 'must be "1.0"');
     const id = requireString(envelope, 'id');
     if (id.length > 128) fail('id', 'must be 1–128 characters');
@@ -71,10 +87,7 @@ export class FilingValidator {
     const time = requireString(envelope, 'time');
     const at = parseRfc3339(time);
     if (at === undefined) fail('time', 'must be an RFC 3339 date-time with offset');
-    const port = requireString(envelope, 'port');
-    if (!this.options.ports.has(port)) {
-      throw new FilingRejectedException(FilingRejectCode.UnknownPort, `port: ${port} is not a registered port`);
-    }
+    const port = this.port(envelope);
     const subject = envelope.subject;
     if (subject !== undefined && typeof subject !== 'string') fail('subject', 'must be a string');
     if (at.getTime() - this.now().getTime() > this.options.maxFutureMs) {
@@ -96,22 +109,57 @@ export class FilingValidator {
       data,
     };
   }
+
+  private port(envelope: Record<string, unknown>): string {
+    const port = requireString(envelope, 'port');
+    if (!this.options.ports.has(port)) {
+      throw new FilingRejectedException(FilingRejectCode.UnknownPort, `port: ${port} is not a registered port`);
+    }
+    return port;
+  }
+
+  /** Binary mode with an XML payload: the XML rendering of a type, or an SPS certificate. */
+  private xmlEnvelope(attributes: Record<string, unknown>, text: string): Record<string, unknown> {
+    const document = parseXml(text);
+    if (attributes.type === SPS_CERTIFICATE_TYPE || document.root === 'SPSCertificate') {
+      const port = this.options.ports.get(this.port(attributes))!;
+      return { ...attributes, type: 'sw.certificate.issued.v1', data: spsCertificateData(document, port.country) };
+    }
+    const type = requireString(attributes, 'type');
+    if (!isEventType(type)) {
+      throw new FilingRejectedException(FilingRejectCode.UnknownType, `type: ${type} is not a known event type`);
+    }
+    if (document.root !== type) {
+      throw new FilingRejectedException(FilingRejectCode.InvalidXml, `body: root element is ${document.root}, expected ${type} (the ce_type)`);
+    }
+    const schemas = dataSchemas();
+    const dataClass = EVENT_DATA_CLASSES[type].name;
+    return { ...attributes, data: xmlToData(document.value, schemas[dataClass]!, schemas) };
+  }
 }
 
-function validateData(type: keyof typeof EVENT_DATA_CLASSES, raw: unknown): Record<string, unknown> {
+function validateData(type: EventType, raw: unknown): Record<string, unknown> {
   const data = asObject(raw, 'data');
   const instance = plainToInstance(EVENT_DATA_CLASSES[type], data);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new FilingRejectedException(FilingRejectCode.ValidationFailed, describe(errors, 'data'));
   }
-  return { ...EVENT_DATA_DEFAULTS[type], ...(instance as Record<string, unknown>) };
+  return normalise({ ...EVENT_DATA_DEFAULTS[type], ...(JSON.parse(JSON.stringify(instance)) as Record<string, unknown>) }, type);
+}
+
+/** Canonical values: times in UTC. */
+function normalise(data: Record<string, unknown>, type: EventType): Record<string, unknown> {
+  if (type === 'sw.fee.catalogue.published.v1' && typeof data.effectiveFrom === 'string') {
+    return { ...data, effectiveFrom: parseRfc3339(data.effectiveFrom)!.toISOString() };
+  }
+  return data;
 }
 
 function describe(errors: ValidationError[], path: string): string {
   return errors
     .flatMap((error) => {
-      const field = `${path}.${error.property}`;
+      const field = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : `${path}.${error.property}`;
       const own = Object.values(error.constraints ?? {}).map((message) =>
         message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
       );
@@ -120,21 +168,39 @@ function describe(errors: ValidationError[], path: string): string {
     .join('; ');
 }
 
-function binaryAttributes(filing: RawFiling): Record<string, unknown> {
+/** Refuses nesting deeper than any contract needs and keys that could reach object prototypes. */
+function checkStructure(value: unknown, path: string, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth > MAX_DEPTH) {
+    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: nested deeper than ${MAX_DEPTH} levels`);
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}.${key}: property is not allowed`);
+    }
+    checkStructure(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+  }
+}
+
+function binaryAttributes(headers: RawFiling['headers']): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(filing.headers)) {
-    if (name.startsWith('ce_') && value !== undefined) attributes[name.slice(3)] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    if ((name.startsWith('ce_') || name.startsWith('ce-')) && value !== undefined) attributes[name.slice(3)] = value;
   }
   return attributes;
 }
 
-function header(filing: RawFiling, name: string): string | undefined {
-  return filing.headers[name] ?? filing.headers[name.toLowerCase()];
+function decode(value: Buffer): string {
+  try {
+    return utf8.decode(value);
+  } catch {
+    throw new FilingRejectedException(FilingRejectCode.InvalidEncoding, 'body is not valid UTF-8');
+  }
 }
 
-function parseJson(value: Buffer): unknown {
+function parseJson(text: string): unknown {
   try {
-    return JSON.parse(value.toString('utf8'));
+    return JSON.parse(text);
   } catch (error) {
     throw new FilingRejectedException(FilingRejectCode.InvalidJson, `body is not JSON: ${(error as Error).message}`);
   }
@@ -153,15 +219,4 @@ function requireString(envelope: Record<string, unknown>, field: string): string
 
 function fail(field: string, rule: string): never {
   throw new FilingRejectedException(FilingRejectCode.InvalidEnvelope, `${field}: ${rule}`);
-}
-
-/** Parses RFC 3339 with a mandatory offset; returns undefined for anything else. */
-export function parseRfc3339(text: string): Date | undefined {
-  const match = RFC3339.exec(text);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
-  const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
-  if (mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth || h! > 23 || mi! > 59 || s! > 60) return undefined;
-  const date = new Date(text.toUpperCase());
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

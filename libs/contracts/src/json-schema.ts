@@ -1,0 +1,76 @@
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { getMetadataStorage } from 'class-validator';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+
+import { EVENT_TYPES, type EventType } from './cloud-event';
+import { EVENT_DATA_CLASSES, STAGE_REQUIREMENTS } from './events';
+
+export type JsonSchema = Record<string, unknown>;
+
+let cached: Record<string, JsonSchema> | undefined;
+
+/**
+ * JSON Schemas of the `data` classes, generated from the same class-validator decorators that
+ * validate filings, so the published schemas cannot drift from the rules that are enforced.
+ */
+export function dataSchemas(): Record<string, JsonSchema> {
+  // Touch the registry so every DTO module has registered its decorators.
+  void EVENT_DATA_CLASSES;
+  if (!cached) {
+    const generated = validationMetadatasToSchemas({
+      classValidatorMetadataStorage: getMetadataStorage(),
+      classTransformerMetadataStorage: defaultMetadataStorage,
+      refPointerPrefix: '#/$defs/',
+      additionalConverters: {
+        isRfc3339: { type: 'string', format: 'date-time' },
+      },
+    }) as Record<string, JsonSchema>;
+    cached = Object.fromEntries(
+      Object.entries(generated).map(([name, schema]) => {
+        const conditions = (STAGE_REQUIREMENTS.get(name) ?? []).map(({ stage, property }) => ({
+          if: { properties: { stage: { const: stage } }, required: ['stage'] },
+          then: { required: [property] },
+        }));
+        // Unknown fields are refused (validation runs with forbidNonWhitelisted).
+        return [name, { ...schema, additionalProperties: false, ...(conditions.length ? { allOf: conditions } : {}) }];
+      }),
+    );
+  }
+  return cached;
+}
+
+/** A self-contained JSON Schema (2020-12) of one event type: CloudEvents envelope and its data. */
+export function eventSchema(type: EventType): JsonSchema {
+  const schemas = dataSchemas();
+  const dataClass = EVENT_DATA_CLASSES[type].name;
+  const defs: Record<string, JsonSchema> = { [dataClass]: schemas[dataClass]! };
+  for (const ref of referencedDefinitions(schemas[dataClass]!)) defs[ref] = schemas[ref]!;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://portscore.dev/schemas/${type}.json`,
+    title: type,
+    type: 'object',
+    required: ['specversion', 'id', 'source', 'type', 'time', 'port', 'data'],
+    properties: {
+      specversion: { const: '1.0' },
+      id: { type: 'string', minLength: 1, maxLength: 128 },
+      source: { type: 'string', format: 'uri-reference', minLength: 1 },
+      type: { const: type },
+      time: { type: 'string', format: 'date-time', description: 'RFC 3339 with offset; at most 5 minutes ahead of the ingest clock' },
+      port: { type: 'string', description: 'a port id of seeds/ports.json, e.g. CNSHA' },
+      subject: { type: 'string' },
+      datacontenttype: { type: 'string' },
+      data: { $ref: `#/$defs/${dataClass}` },
+    },
+    $defs: defs,
+  };
+}
+
+export function allEventSchemas(): Record<EventType, JsonSchema> {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, eventSchema(type)])) as Record<EventType, JsonSchema>;
+}
+
+function referencedDefinitions(schema: JsonSchema): string[] {
+  const refs = JSON.stringify(schema).match(/"#\/\$defs\/([A-Za-z0-9_]+)"/g) ?? [];
+  return [...new Set(refs.map((ref) => ref.slice('"#/$defs/'.length, -1)))];
+}
