@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 
+import { join } from 'node:path';
+
 import { configOrExit } from '@portscore/config';
 import { migrate } from '@portscore/persistence';
 
+import { docsCommand } from './commands/docs.command';
 import { publishCommand } from './commands/publish.command';
 import { validateCommand } from './commands/validate.command';
 
@@ -14,6 +17,7 @@ Commands:
   publish FILE…    publish NDJSON filings (one CloudEvents JSON envelope per line) to the
                    filings topic (KAFKA_BROKERS, TOPIC_FILINGS)
   migrate          create the database if needed and apply pending migrations (DATABASE_URL)
+  docs             regenerate docs/asyncapi.json and docs/schemas/ from the contracts
 
 Settings come from environment variables; see .env.example for each one and its default.`;
 
@@ -36,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
       return 0;
     }
+    case 'docs':
+      return docsCommand(join(__dirname, '..', '..', '..', '..'));
     default:
       return usage(`unknown command ${command}`);
   }

@@ -8,3 +8,5 @@ export * from './filing-validator';
 export * from './json-schema';
 export * from './port-registry';
 export * from './rfc3339';
+export * from './asyncapi';
+export * from './contract-documents';

@@ -1,6 +1,9 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+// The code lists class-validator checks against, so the schemas list the same codes.
+import { CountryCodes } from 'validator/lib/isISO31661Alpha2';
+import { CurrencyCodes } from 'validator/lib/isISO4217';
 
 import { EVENT_TYPES, type EventType } from './cloud-event';
 import { EVENT_DATA_CLASSES, STAGE_REQUIREMENTS } from './events';
@@ -23,6 +26,8 @@ export function dataSchemas(): Record<string, JsonSchema> {
       refPointerPrefix: '#/$defs/',
       additionalConverters: {
         isRfc3339: { type: 'string', format: 'date-time' },
+        isISO31661Alpha2: { type: 'string', enum: [...CountryCodes].sort() },
+        isISO4217CurrencyCode: { type: 'string', enum: [...CurrencyCodes].sort() },
       },
     }) as Record<string, JsonSchema>;
     cached = Object.fromEntries(

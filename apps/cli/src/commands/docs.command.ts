@@ -1,0 +1,15 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { contractDocuments } from '@portscore/contracts';
+
+/** Regenerates docs/asyncapi.json and docs/schemas/*.json from the contracts. */
+export function docsCommand(root: string): number {
+  for (const [path, content] of Object.entries(contractDocuments())) {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    console.log(`wrote ${path}`);
+  }
+  return 0;
+}
