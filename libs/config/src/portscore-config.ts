@@ -19,6 +19,9 @@ export interface PortscoreConfig {
   apiPort: number;
   maxFilingBytes: number;
   maxFutureMinutes: number;
+  /** Attempts at a batch that fails for a transient reason before it is dead-lettered. */
+  ingestMaxAttempts: number;
+  ingestRetryBaseMs: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -44,6 +47,8 @@ export const DEFAULTS = {
   API_PORT: '3000',
   MAX_FILING_BYTES: String(1024 * 1024),
   MAX_FUTURE_MINUTES: '5',
+  INGEST_MAX_ATTEMPTS: '5',
+  INGEST_RETRY_BASE_MS: '500',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
 } as const;
@@ -105,6 +110,8 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     apiPort: integer('API_PORT', 1, 65535),
     maxFilingBytes: integer('MAX_FILING_BYTES', 1024, 64 * 1024 * 1024),
     maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),
+    ingestMaxAttempts: integer('INGEST_MAX_ATTEMPTS', 1, 100),
+    ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
   };

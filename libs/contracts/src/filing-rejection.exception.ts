@@ -17,6 +17,10 @@ export enum FilingRejectCode {
   FutureTime = 'future_time',
   Conflict = 'conflict',
   Oversize = 'oversize',
+  /** An HTTP credential of one port published for another (HTTP ingest only). */
+  ForbiddenPort = 'forbidden_port',
+  /** The filing tripped an unexpected error while being validated. */
+  ProcessingError = 'processing_error',
   /** Processing failed again and again for a reason outside the filing (bounded retries). */
   RetriesExhausted = 'retries_exhausted',
 }
@@ -35,6 +39,8 @@ export const REJECT_REASONS: Record<FilingRejectCode, string> = {
   [FilingRejectCode.FutureTime]: 'the event time is more than 5 minutes ahead of the ingest clock',
   [FilingRejectCode.Conflict]: 'the same (source, id) was accepted before with different content',
   [FilingRejectCode.Oversize]: 'the body is larger than MAX_FILING_BYTES (1 MiB by default)',
+  [FilingRejectCode.ForbiddenPort]: "the credential used over HTTP may publish only for its own port",
+  [FilingRejectCode.ProcessingError]: 'validating the filing raised an unexpected error (the detail says which)',
   [FilingRejectCode.RetriesExhausted]: 'processing failed repeatedly for a transient reason; re-drive it',
 };
 

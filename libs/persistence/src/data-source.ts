@@ -4,9 +4,10 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { EventEntity } from './entities/event.entity';
 import { IndicatorEntity } from './entities/indicator.entity';
 import { InitialSchema1795788937408 } from './migrations/1795788937408-initial-schema';
+import { IngestAccounting1795790000000 } from './migrations/1795790000000-ingest-accounting';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
-export const MIGRATIONS = [InitialSchema1795788937408];
+export const MIGRATIONS = [InitialSchema1795788937408, IngestAccounting1795790000000];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {

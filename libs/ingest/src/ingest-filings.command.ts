@@ -1,15 +1,22 @@
 import type { RawFiling } from '@portscore/contracts';
+import type { ConsumerPosition } from '@portscore/persistence';
 
 export interface IncomingFiling extends RawFiling {
   /** Header bytes exactly as received, forwarded untouched with a dead letter. */
   rawHeaders: Record<string, Buffer>;
   key: string | null;
-  /** Where it came from (topic/partition/offset or "http"), recorded on dead letters. */
+  /** Where it came from (topic/partition/offset, or http), recorded on dead letters. */
   origin: string;
+  /** Kafka offset, when it came from a partition. */
+  offset?: string;
 }
 
 export interface IngestFilingsCommand {
   filings: IncomingFiling[];
+  /** For a Kafka batch: its partition, so results and position are recorded together. */
+  partition?: Omit<ConsumerPosition, 'nextOffset'>;
+  /** The port a caller may publish for; filings for any other port are refused. */
+  onlyPort?: string;
 }
 
 export type FilingOutcome =
@@ -22,4 +29,6 @@ export interface IngestFilingsResult {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Messages of the batch skipped because their results were recorded before (a redelivery). */
+  alreadyProcessed: number;
 }

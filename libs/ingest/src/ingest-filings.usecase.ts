@@ -1,0 +1,158 @@
+import {
+  type CanonicalEvent,
+  contentDigest,
+  eventKey,
+  FilingRejectCode,
+  FilingRejectedException,
+  type FilingValidator,
+} from '@portscore/contracts';
+import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
+import type { IngestStore, OutcomeCount } from '@portscore/persistence';
+
+import type { FilingOutcome, IncomingFiling, IngestFilingsCommand, IngestFilingsResult } from './ingest-filings.command';
+
+export interface IngestTopics {
+  events: string;
+  deadLetters: string;
+}
+
+/**
+ * Validates a batch of filings and routes each one: accepted to the canonical topic, a repeat of
+ * an accepted (source, id) counted as a duplicate, anything else to the dead-letter topic with
+ * its original bytes and a reason. Receipts, counters and the partition position are recorded in
+ * one transaction after the events are published: a crash in between re-forwards (the scorer
+ * ignores the repeat) and re-counts nothing.
+ */
+export class IngestFilingsUseCase {
+  constructor(
+    private readonly validator: FilingValidator,
+    private readonly store: IngestStore,
+    private readonly publisher: MessagePublisher,
+    private readonly topics: IngestTopics,
+  ) {}
+
+  async execute(command: IngestFilingsCommand): Promise<IngestFilingsResult> {
+    const filings = await this.unprocessed(command);
+    const validated = filings.map((filing) => this.validate(filing, command.onlyPort));
+    const known = await this.store.digests(
+      validated.flatMap((v) => (v.event ? [{ source: v.event.source, id: v.event.id }] : [])),
+    );
+
+    const accepted: Array<{ event: CanonicalEvent; digest: string }> = [];
+    const deadLetters: OutgoingMessage[] = [];
+    const outcomes: FilingOutcome[] = validated.map((v) => {
+      if (!v.event) {
+        deadLetters.push(deadLetter(v.filing, v.rejection.code, v.rejection.detail));
+        return { status: 'rejected', reason: v.rejection.code, detail: v.rejection.detail };
+      }
+      const { event, digest } = v;
+      const key = eventKey(event);
+      const previous = known.get(key);
+      if (previous === undefined) {
+        known.set(key, digest);
+        accepted.push({ event, digest });
+        return { status: 'accepted', source: event.source, id: event.id };
+      }
+      if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
+      const detail = `source/id: (${event.source}, ${event.id}) was accepted before with different content`;
+      deadLetters.push(deadLetter(v.filing, FilingRejectCode.Conflict, detail));
+      return { status: 'rejected', reason: FilingRejectCode.Conflict, detail, source: event.source, id: event.id };
+    });
+
+    await Promise.all([
+      this.publisher.publish(
+        this.topics.events,
+        accepted.map(({ event }) => ({
+          key: event.port,
+          value: JSON.stringify(event),
+          headers: { 'content-type': 'application/cloudevents+json' },
+        })),
+      ),
+      this.publisher.publish(this.topics.deadLetters, deadLetters),
+    ]);
+    const last = command.filings.at(-1)?.offset;
+    await this.store.record({
+      receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
+      counts: countOutcomes(outcomes),
+      position:
+        command.partition && last !== undefined ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() } : undefined,
+    });
+
+    return {
+      outcomes,
+      accepted: accepted.length,
+      duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
+      rejected: deadLetters.length,
+      alreadyProcessed: command.filings.length - filings.length,
+    };
+  }
+
+  /**
+   * Dead-letters a whole batch that could not be processed (after bounded retries elsewhere), so
+   * the partition moves on and nothing is lost: each message keeps its bytes and can be re-driven.
+   */
+  async deadLetterAll(command: IngestFilingsCommand, detail: string): Promise<void> {
+    await this.publisher.publish(
+      this.topics.deadLetters,
+      command.filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
+    );
+  }
+
+  private async unprocessed(command: IngestFilingsCommand): Promise<IncomingFiling[]> {
+    if (!command.partition) return command.filings;
+    const next = await this.store.nextOffset(command.partition);
+    if (next === undefined) return command.filings;
+    return command.filings.filter((filing) => filing.offset === undefined || BigInt(filing.offset) >= BigInt(next));
+  }
+
+  private validate(filing: IncomingFiling, onlyPort: string | undefined):
+    | { filing: IncomingFiling; event: CanonicalEvent; digest: string }
+    | { filing: IncomingFiling; event?: undefined; rejection: FilingRejectedException } {
+    try {
+      const event = this.validator.validate(filing);
+      if (onlyPort !== undefined && event.port !== onlyPort) {
+        return {
+          filing,
+          rejection: new FilingRejectedException(
+            FilingRejectCode.ForbiddenPort,
+            `port: this credential may publish for ${onlyPort} only, not ${event.port}`,
+          ),
+        };
+      }
+      return { filing, event, digest: contentDigest(event) };
+    } catch (error) {
+      if (error instanceof FilingRejectedException) return { filing, rejection: error };
+      // A filing that trips an unexpected error is this filing's problem, not the partition's.
+      return {
+        filing,
+        rejection: new FilingRejectedException(FilingRejectCode.ProcessingError, `unexpected error: ${(error as Error).message}`),
+      };
+    }
+  }
+}
+
+function countOutcomes(outcomes: FilingOutcome[]): OutcomeCount[] {
+  const counts = new Map<string, OutcomeCount>();
+  for (const outcome of outcomes) {
+    const reason = outcome.status === 'rejected' ? outcome.reason : '';
+    const key = `${outcome.status}|${reason}`;
+    const entry = counts.get(key) ?? { outcome: outcome.status, reason, count: 0 };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
+}
+
+function deadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): OutgoingMessage {
+  return {
+    key: filing.key,
+    value: filing.value,
+    headers: {
+      ...filing.rawHeaders,
+      'x-reject-reason': reason,
+      // Header values stay on one line for every client that reads them.
+      'x-reject-detail': detail.replace(/[\r\n]+/g, ' ').slice(0, 1000),
+      'x-origin': filing.origin,
+    },
+  };
+}
