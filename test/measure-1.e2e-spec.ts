@@ -5,7 +5,7 @@ import type { IndicatorMessage } from '@portscore/catalogue';
 import { KafkaBus } from '@portscore/messaging';
 
 import { e2eEnvironment, ROOT } from './setup/e2e-environment';
-import { type RunningStack, startStack, waitUntil } from './support/stack';
+import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 
 /**
@@ -27,8 +27,8 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
   beforeAll(async () => {
     stack = await startStack('m1', 3917);
     bus = new KafkaBus({ brokers: environment.kafkaBrokers.split(','), clientId: 'portscore-test-publisher' });
-    indicators = await TopicReader.open(environment.kafkaBrokers, 'sw.indicators.v1');
-    deadLetters = await TopicReader.open(environment.kafkaBrokers, 'sw.filings.dlq.v1');
+    indicators = await TopicReader.open(environment.kafkaBrokers, stack.topics.indicators);
+    deadLetters = await TopicReader.open(environment.kafkaBrokers, stack.topics.deadLetters);
   });
 
   afterAll(async () => {
@@ -38,7 +38,7 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
 
   const publish = (lines: string[]) =>
     bus.publish(
-      'sw.filings.v1',
+      stack.topics.filings,
       lines.map((line) => ({
         key: (JSON.parse(line) as { port: string }).port,
         value: line,
@@ -86,7 +86,7 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
   });
 
   it('serves the same numbers from GET /v1/ports/{port}/scorecard', async () => {
-    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-20`);
+    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-20`, { headers: authorized(stack.adminKey) });
     expect(response.status).toBe(200);
     const card = (await response.json()) as {
       windowStart: string;
@@ -108,13 +108,17 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
     expect(card.coverage).toBeCloseTo(1 / 29, 12);
     expect(card.measures[1]!.score).toBeNull();
 
-    expect((await fetch(`${stack.api}/v1/ports/XXNOP/scorecard`)).status).toBe(404);
-    expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=year`)).status).toBe(400);
+    expect((await fetch(`${stack.api}/v1/ports/XXNOP/scorecard`, { headers: authorized(stack.adminKey) })).status).toBe(404);
+    expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=year`, { headers: authorized(stack.adminKey) })).status).toBe(400);
+    expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard`)).status).toBe(401);
+    const ningbo = stack.createKey('port:CNNGB');
+    expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard`, { headers: authorized(ningbo) })).status).toBe(403);
+    expect((await fetch(`${stack.api}/v1/ports/CNNGB/scorecard?date=2026-10-20`, { headers: authorized(ningbo) })).status).toBe(200);
   });
 
   it('does not double-count a full re-send, and dead-letters a bad filing with its bytes and reason', async () => {
     const before = indicators.messages.length;
-    const bad = readFileSync(join(ROOT, 'test/fixtures/invalid/m1-bad-kind.json'), 'utf8').trim();
+    const bad = JSON.stringify({ ...(JSON.parse(fixture[0]!) as object), id: 'CNSHA-BAD-1', data: { permitId: 'CNSHA-BAD-1', kind: 'fish', channel: 'electronic' } });
     await publish([...fixture, bad]);
     await waitUntil('the bad filing is dead-lettered', 60_000, () => deadLetters.messages.length === 1);
     const dead = deadLetters.messages[0]!;

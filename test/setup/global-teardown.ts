@@ -16,7 +16,12 @@ export default async function globalTeardown(): Promise<void> {
   url.pathname = '/postgres';
   const client = new Client({ connectionString: url.toString() });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  // The run's database and the per-stack databases made from its name.
+  const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`, [
+    database,
+    `${database}\_%`,
+  ]);
+  for (const row of rows) await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
   await client.end();
   if (environment.embeddedPostgresPid) process.kill(environment.embeddedPostgresPid, 'SIGTERM');
 }

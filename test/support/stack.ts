@@ -1,30 +1,65 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { Client } from 'pg';
+
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
+
+export interface StackTopics {
+  filings: string;
+  events: string;
+  deadLetters: string;
+  indicators: string;
+  scores: string;
+}
 
 export interface RunningStack {
   api: string;
   env: Record<string, string>;
+  topics: StackTopics;
+  databaseUrl: string;
+  brokers: string;
+  /** A key with role admin, made with `portscore keys create`. */
+  adminKey: string;
+  createKey(role: string): string;
+  /** Runs the CLI against this stack; returns stdout. */
+  cli(args: string[]): string;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the built gateway, scorer and API as separate processes, exactly as deployed, against
- * the broker and database of global-setup. Their output goes to test-artifacts/logs/.
+ * the broker of global-setup. Each stack gets its own database and topics (suffixed with its
+ * name), so test files never see each other's data. Service output: test-artifacts/logs/.
  */
-export async function startStack(name: string, apiPort: number): Promise<RunningStack> {
+export async function startStack(name: string, apiPort: number, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
   const environment = e2eEnvironment();
+  const databaseUrl = await createDatabase(environment.databaseUrl, name);
+  const topics: StackTopics = {
+    filings: `sw.filings.v1.${name}`,
+    events: `sw.events.v1.${name}`,
+    deadLetters: `sw.filings.dlq.v1.${name}`,
+    indicators: `sw.indicators.v1.${name}`,
+    scores: `sw.scores.v1.${name}`,
+  };
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     KAFKA_BROKERS: environment.kafkaBrokers,
-    DATABASE_URL: environment.databaseUrl,
+    DATABASE_URL: databaseUrl,
     API_PORT: String(apiPort),
     KAFKA_CLIENT_ID: `portscore-${name}`,
+    TOPIC_FILINGS: topics.filings,
+    TOPIC_EVENTS: topics.events,
+    TOPIC_DEAD_LETTERS: topics.deadLetters,
+    TOPIC_INDICATORS: topics.indicators,
+    TOPIC_SCORES: topics.scores,
     NO_COLOR: '1',
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    ...extraEnv,
   };
+  const cli = (args: string[]) =>
+    execFileSync(process.execPath, [join(ROOT, 'bin/portscore.js'), ...args], { env, cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  cli(['migrate']);
   const logs = join(ROOT, 'test-artifacts', 'logs');
   mkdirSync(logs, { recursive: true });
   const children: ChildProcess[] = ['gateway', 'scorer', 'api'].map((service) => {
@@ -40,9 +75,16 @@ export async function startStack(name: string, apiPort: number): Promise<Running
   });
   const api = `http://127.0.0.1:${apiPort}`;
   await waitUntil(`${api}/health answers`, 60_000, async () => (await fetch(`${api}/health`).catch(() => undefined))?.ok === true);
+  const createKey = (role: string) => cli(['keys', 'create', '--role', role, '--label', `e2e ${name}`]).trim();
   return {
     api,
     env,
+    topics,
+    databaseUrl,
+    brokers: environment.kafkaBrokers,
+    adminKey: createKey('admin'),
+    createKey,
+    cli,
     stop: async () => {
       await Promise.all(
         children.map(
@@ -59,6 +101,20 @@ export async function startStack(name: string, apiPort: number): Promise<Running
   };
 }
 
+async function createDatabase(serverUrl: string, name: string): Promise<string> {
+  const url = new URL(serverUrl);
+  const database = `${url.pathname.slice(1)}_${name.replace(/[^a-z0-9_]/gi, '_')}`.toLowerCase();
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${database}`);
+  await client.end();
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
 export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -66,4 +122,8 @@ export async function waitUntil(what: string, timeoutMs: number, check: () => Pr
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+}
+
+export function authorized(key: string, headers: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${key}`, ...headers };
 }

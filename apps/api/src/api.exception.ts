@@ -5,6 +5,8 @@ import type { Response } from 'express';
 export enum ApiErrorCode {
   UnknownPort = 'unknown_port',
   InvalidQuery = 'invalid_query',
+  InvalidBody = 'invalid_body',
+  ForbiddenPort = 'forbidden_port',
 }
 
 export class ApiException extends Error {
@@ -19,6 +21,8 @@ export class ApiException extends Error {
 const STATUS: Record<ApiErrorCode, number> = {
   [ApiErrorCode.UnknownPort]: HttpStatus.NOT_FOUND,
   [ApiErrorCode.InvalidQuery]: HttpStatus.BAD_REQUEST,
+  [ApiErrorCode.InvalidBody]: HttpStatus.BAD_REQUEST,
+  [ApiErrorCode.ForbiddenPort]: HttpStatus.FORBIDDEN,
 };
 
 @Catch()
@@ -28,7 +32,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (error instanceof ApiException) {
       response.status(STATUS[error.code]).json({ error: error.code, detail: error.detail });
     } else if (error instanceof HttpException) {
-      response.status(error.getStatus()).json({ error: 'http_error', detail: error.message });
+      const status = error.getStatus();
+      const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'http_error';
+      response.status(status).json({ error: code, detail: error.message });
     } else {
       console.error('api: unexpected error', error);
       response.status(HttpStatus.INTERNAL_SERVER_ERROR).json({ error: 'internal', detail: 'internal error' });

@@ -1,10 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PgApiKeyStore } from '@portscore/persistence';
+import { DataSource } from 'typeorm';
 import type { PortscoreConfig } from '@portscore/config';
 import type { KafkaBus } from '@portscore/messaging';
 import { RuntimeModule } from '@portscore/runtime';
 
 import { CatalogueController } from './catalogue/catalogue.controller';
 import { HealthController } from './health/health.controller';
+import { API_KEYS, ApiKeyGuard } from './auth/api-key.guard';
+import { FilingsModule } from './filings/filings.module';
 import { ScorecardModule } from './scorecard/scorecard.module';
 
 @Module({})
@@ -12,8 +17,12 @@ export class ApiModule {
   static register(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
     return {
       module: ApiModule,
-      imports: [RuntimeModule.forService(config, bus), ScorecardModule],
+      imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule],
       controllers: [CatalogueController, HealthController],
+      providers: [
+        { provide: API_KEYS, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgApiKeyStore(dataSource) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
     };
   }
 }

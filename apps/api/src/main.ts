@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { raw } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { closeOnSignals, configOrExit } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
@@ -16,12 +17,19 @@ async function main(): Promise<void> {
   await migrate(config.databaseUrl);
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` });
   const app = await NestFactory.create(ApiModule.register(config, bus), {
+    bodyParser: false,
     logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
   });
   app.useGlobalFilters(new ApiExceptionFilter());
+  // Filings are read as raw bytes: dead letters keep them exactly, and XML is parsed by the validator.
+  app.use('/v1/filings', raw({ type: () => true, limit: config.maxFilingBytes * 10 }));
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle('Portscore API').setVersion('1').setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.').build(),
+    new DocumentBuilder()
+      .setTitle('Portscore API')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addSecurityRequirements('api-key').setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.').build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   closeOnSignals('api', async () => {

@@ -5,21 +5,33 @@ import { join } from 'node:path';
 import { configOrExit } from '@portscore/config';
 import { migrate } from '@portscore/persistence';
 
+import { DLQ_HELP, dlqCommand } from './commands/dlq.command';
 import { docsCommand } from './commands/docs.command';
+import { KEYS_HELP, keysCommand } from './commands/keys.command';
 import { publishCommand } from './commands/publish.command';
 import { validateCommand } from './commands/validate.command';
+import { fileArguments, headerOptions, readFilingFiles } from './filing-files';
 
 const HELP = `Usage: portscore <command> [args]
 
 Commands:
-  validate FILE…   check NDJSON filings offline with the gateway's rules and reason codes;
-                   exits 1 when any filing is rejected
-  publish FILE…    publish NDJSON filings (one CloudEvents JSON envelope per line) to the
-                   filings topic (KAFKA_BROKERS, TOPIC_FILINGS)
-  migrate          create the database if needed and apply pending migrations (DATABASE_URL)
-  docs             regenerate docs/asyncapi.json and docs/schemas/ from the contracts
+  validate FILE… [--json]      check filings offline with the gateway's rules and reason codes;
+                               exits 1 when any filing is rejected
+  publish FILE… [--http URL --api-key KEY] [--quiet]
+                               publish filings to the filings topic (KAFKA_BROKERS, TOPIC_FILINGS),
+                               or over HTTP to URL/v1/filings; shows progress
+  dlq [list|redrive] …         browse dead letters by reason and re-drive them (portscore dlq --help)
+  keys create|list|revoke …    API keys (portscore keys --help)
+  migrate                      create the database if needed and apply migrations (DATABASE_URL)
+  docs                         regenerate docs/asyncapi.json and docs/schemas/ from the contracts
+
+FILE formats: .ndjson/.jsonl (a CloudEvent per line, or {"headers":{…},"value":"…"} records for
+binary mode), .json (one CloudEvent), .xml (binary mode; attributes from FILE.headers.json beside
+it and/or --header ce_type=… --header ce_id=… --header ce_source=… --header ce_time=… --header ce_port=…).
 
 Settings come from environment variables; see .env.example for each one and its default.`;
+
+const WITH_VALUE = ['--http', '--api-key', '--header', '--reason', '--limit', '--role', '--label'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -27,14 +39,31 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return command ? 0 : 2;
   }
-  const files = args.filter((arg) => !arg.startsWith('-'));
+  const files = fileArguments(args, WITH_VALUE);
   switch (command) {
     case 'validate':
       if (files.length === 0) return usage('validate needs at least one FILE');
-      return validateCommand(configOrExit('portscore'), files);
-    case 'publish':
+      return validateCommand(configOrExit('portscore'), readFilingFiles(files, headerOptions(args)), args.includes('--json'));
+    case 'publish': {
       if (files.length === 0) return usage('publish needs at least one FILE');
-      return publishCommand(configOrExit('portscore'), files, !args.includes('--quiet'));
+      const http = option(args, '--http');
+      return publishCommand(configOrExit('portscore'), readFilingFiles(files, headerOptions(args)), {
+        progress: !args.includes('--quiet'),
+        ...(http ? { http, apiKey: option(args, '--api-key') ?? process.env.PORTSCORE_API_KEY } : {}),
+      });
+    }
+    case 'dlq':
+      if (args.includes('--help')) {
+        console.log(DLQ_HELP);
+        return 0;
+      }
+      return dlqCommand(configOrExit('portscore'), args);
+    case 'keys':
+      if (args.includes('--help')) {
+        console.log(KEYS_HELP);
+        return 0;
+      }
+      return keysCommand(configOrExit('portscore'), args);
     case 'migrate': {
       const applied = await migrate(configOrExit('portscore').databaseUrl);
       console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
@@ -45,6 +74,11 @@ async function main(argv: string[]): Promise<number> {
     default:
       return usage(`unknown command ${command}`);
   }
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
 }
 
 function usage(problem: string): number {

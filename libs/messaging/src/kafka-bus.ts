@@ -117,6 +117,54 @@ export class KafkaBus implements MessagePublisher {
     });
   }
 
+  /**
+   * Reads a topic from the beginning up to its end at the time of the call (a snapshot), with a
+   * throwaway consumer group; returns the messages in partition order.
+   */
+  async readToEnd(topic: string, timeoutMs = 60_000): Promise<IncomingMessage[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const ends = new Map<number, bigint>();
+    try {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(high) > 0n) ends.set(partition, BigInt(high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const collected: IncomingMessage[] = [];
+    if (ends.size === 0) return collected;
+    const consumer = this.kafka.consumer({ groupId: `${this.options.clientId}-read-${process.pid}-${Date.now()}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const remaining = new Set(ends.keys());
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = ends.get(batch.partition);
+              if (end === undefined) return;
+              for (const message of batch.messages) {
+                if (BigInt(message.offset) < end) collected.push(decode(batch.topic, batch.partition, message));
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) remaining.delete(batch.partition);
+              if (remaining.size === 0) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return collected.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
+  }
+
   async disconnect(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
     this.consumers.length = 0;

@@ -1,6 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 
+import { ApiErrorCode, ApiException } from '../api.exception';
+import { CurrentPrincipal } from '../auth/api-key.guard';
+import { canRead, type Principal } from '../auth/principal';
+
 import { ScorecardDto } from './scorecard.dto';
 import { ScorecardService } from './scorecard.service';
 
@@ -16,10 +20,14 @@ export class ScorecardController {
   @ApiQuery({ name: 'date', required: false, example: '2026-10-15', description: 'a date inside the window; default today' })
   @ApiOkResponse({ type: ScorecardDto })
   scorecard(
+    @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
     @Query('grain') grain?: string,
     @Query('date') date?: string,
   ): Promise<ScorecardDto> {
+    if (!canRead(principal, port)) {
+      throw new ApiException(ApiErrorCode.ForbiddenPort, `port: this key may read ${principal.port} only`);
+    }
     return this.scorecards.scorecard(port, grain, date);
   }
 }

@@ -1,26 +1,33 @@
 import { loadPorts, type PortscoreConfig } from '@portscore/config';
 import { FilingRejectedException, FilingValidator } from '@portscore/contracts';
 
-import { readFilingFiles } from '../filing-files';
+import type { FileFiling } from '../filing-files';
 
-/** Offline validation with the gateway's rules; exit status 1 when any filing is rejected. */
-export function validateCommand(config: PortscoreConfig, files: string[]): number {
+/**
+ * Offline validation with the gateway's rules and reason codes (checks that need the gateway's
+ * memory, such as duplicates and conflicts, are not made). Exit status 1 when any is rejected.
+ */
+export function validateCommand(config: PortscoreConfig, filings: FileFiling[], json: boolean): number {
   const validator = new FilingValidator({
     ports: loadPorts(config.seedsDir),
     maxBytes: config.maxFilingBytes,
     maxFutureMs: config.maxFutureMinutes * 60_000,
   });
   let rejected = 0;
-  const filings = readFilingFiles(files);
   for (const filing of filings) {
     try {
-      validator.validate({ value: filing.value, headers: { 'content-type': 'application/cloudevents+json' } });
+      const event = validator.validate({ value: filing.value, headers: filing.headers });
+      if (json) console.log(JSON.stringify({ where: filing.where, status: 'valid', type: event.type, id: event.id }));
     } catch (error) {
       if (!(error instanceof FilingRejectedException)) throw error;
       rejected += 1;
-      console.log(`${filing.file}:${filing.line}: ${error.code}: ${error.detail}`);
+      console.log(
+        json
+          ? JSON.stringify({ where: filing.where, status: 'rejected', reason: error.code, detail: error.detail })
+          : `${filing.where}: ${error.code}: ${error.detail}`,
+      );
     }
   }
-  console.log(`${filings.length} filings: ${filings.length - rejected} valid, ${rejected} rejected`);
+  console.error(`${filings.length} filings: ${filings.length - rejected} valid, ${rejected} rejected`);
   return rejected === 0 ? 0 : 1;
 }
