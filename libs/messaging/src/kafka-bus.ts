@@ -56,12 +56,15 @@ export class KafkaBus implements MessagePublisher {
             topic: spec.topic,
             numPartitions: spec.partitions,
             replicationFactor: -1,
-            configEntries: spec.compacted
-              ? [
-                  { name: 'cleanup.policy', value: 'compact' },
-                  { name: 'min.compaction.lag.ms', value: '0' },
-                ]
-              : [],
+            configEntries: [
+              ...(spec.compacted
+                ? [
+                    { name: 'cleanup.policy', value: 'compact' },
+                    { name: 'min.compaction.lag.ms', value: '0' },
+                  ]
+                : []),
+              ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
+            ],
           })),
         });
       }

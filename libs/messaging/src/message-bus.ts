@@ -31,6 +31,8 @@ export interface TopicSpec {
   topic: string;
   partitions: number;
   compacted?: boolean;
+  /** Largest message the topic takes (max.message.bytes); the broker default otherwise. */
+  maxMessageBytes?: number;
 }
 
 export interface ConsumerSpec {
