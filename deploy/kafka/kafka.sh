@@ -57,7 +57,7 @@ running_pid() {
 
 start() {
   fetch
-  if pid="$(running_pid)"; then log "already running (pid $pid) on 127.0.0.1:$port"; return 0; fi
+  if pid="$(running_pid)"; then log "already running (pid $pid) on 127.0.0.1:$port"; echo "127.0.0.1:$port"; return 0; fi
   if is_up; then log "port $port is taken by another process: set PORTSCORE_KAFKA_PORT"; exit 1; fi
   if [ "${PORTSCORE_KAFKA_FRESH:-0}" = "1" ]; then rm -rf "$data"; fi
   mkdir -p "$data"

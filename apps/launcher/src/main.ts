@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 
 import { configOrExit, seedsPath } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { localDatabase, migrate, withDatabase } from '@portscore/persistence';
-import { topicSpecs } from '@portscore/runtime';
+import { migrate } from '@portscore/persistence';
+import { localInfrastructure, topicSpecs } from '@portscore/runtime';
 
 const HELP = `Usage: npm start [-- --no-samples]
 
@@ -19,8 +19,7 @@ then prints a scorecard and where to look.`;
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const children: ChildProcess[] = [];
-let startedKafka = false;
-let stopDatabase: () => Promise<void> = async () => {};
+let stopInfrastructure: () => Promise<void> = async () => {};
 
 function log(message: string): void {
   console.log(`[portscore] ${message}`);
@@ -32,20 +31,10 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  if (!process.env.KAFKA_BROKERS) {
-    log('KAFKA_BROKERS not set: starting the local broker (first run downloads it from Maven Central)');
-    const kafka = join(root, 'deploy/kafka/kafka.sh');
-    const alreadyRunning = spawnSync(kafka, ['status'], { stdio: 'ignore' }).status === 0;
-    const result = spawnSync(kafka, ['start'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    if (result.status !== 0) throw new Error('the local Kafka broker did not start; see the lines above');
-    process.env.KAFKA_BROKERS = result.stdout.toString().trim().split('\n').pop();
-    startedKafka = !alreadyRunning;
-  }
-  if (!process.env.DATABASE_URL) {
-    const database = await localDatabase(root, log);
-    stopDatabase = database.stop;
-    process.env.DATABASE_URL = withDatabase(database.serverUrl, 'portscore');
-  }
+  const infrastructure = await localInfrastructure(root, 'portscore', log);
+  stopInfrastructure = infrastructure.stop;
+  process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers;
+  process.env.DATABASE_URL = infrastructure.databaseUrl;
   const config = configOrExit('portscore');
   log(`Kafka ${config.kafkaBrokers.join(',')}, PostgreSQL ${redact(config.databaseUrl)}`);
   await migrate(config.databaseUrl);
@@ -66,10 +55,12 @@ async function main(): Promise<void> {
       env: process.env,
     });
     if (published.status !== 0) throw new Error('publishing the sample filings failed');
-    await printScorecard(api, 'CNSHA', 'month', '2026-10-05');
   }
-  log(`Scorecards: ${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-05`);
+  const key = adminKey();
+  if (!args.includes('--no-samples')) await printScorecard(api, 'CNSHA', 'month', '2026-10-05', key);
+  log(`Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-05'`);
   log(`OpenAPI:    ${api}/docs`);
+  log(`An admin API key was created for this run (revoke it with: npx portscore keys revoke ${key.split('_')[1]})`);
   log('Running. Press Ctrl-C to stop.');
 }
 
@@ -95,13 +86,23 @@ function startService(name: string): ChildProcess {
   return child;
 }
 
-async function printScorecard(api: string, port: string, grain: string, date: string): Promise<void> {
+/** A fresh admin key for the printed examples (the API needs a key for every data endpoint). */
+function adminKey(): string {
+  const created = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'keys', 'create', '--role', 'admin', '--label', 'npm start'], {
+    env: process.env,
+    encoding: 'utf8',
+  });
+  if (created.status !== 0) throw new Error(`creating an API key failed: ${created.stderr}`);
+  return created.stdout.trim();
+}
+
+async function printScorecard(api: string, port: string, grain: string, date: string, key: string): Promise<void> {
   const url = `${api}/v1/ports/${port}/scorecard?grain=${grain}&date=${date}`;
   const deadline = Date.now() + 60_000;
   type Card = { windowStart: string; windowEnd: string; index: number | null; coverage: number; measures: Array<{ measure: number; titleEn: string; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }> }> };
   let card: Card | undefined;
   while (Date.now() < deadline) {
-    card = (await (await fetch(url)).json()) as Card;
+    card = (await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).json()) as Card;
     if (card.measures[0]!.kpis.every((k) => k.samples > 0)) break;
     await sleep(500);
   }
@@ -158,8 +159,7 @@ async function shutdown(code: number): Promise<void> {
         }),
     ),
   );
-  if (startedKafka) spawnSync(join(root, 'deploy/kafka/kafka.sh'), ['stop'], { stdio: 'inherit' });
-  await stopDatabase();
+  await stopInfrastructure();
   process.exit(code);
 }
 

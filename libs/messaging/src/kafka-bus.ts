@@ -50,24 +50,36 @@ export class KafkaBus implements MessagePublisher {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((spec) => !existing.has(spec.topic));
       if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((spec) => ({
-            topic: spec.topic,
-            numPartitions: spec.partitions,
-            replicationFactor: -1,
-            configEntries: [
-              ...(spec.compacted
-                ? [
-                    { name: 'cleanup.policy', value: 'compact' },
-                    { name: 'min.compaction.lag.ms', value: '0' },
-                  ]
-                : []),
-              ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
-            ],
-          })),
+        const topics = missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: -1,
+          configEntries: [
+            ...(spec.compacted
+              ? [
+                  { name: 'cleanup.policy', value: 'compact' },
+                  { name: 'min.compaction.lag.ms', value: '0' },
+                ]
+              : []),
+            ...(spec.maxMessageBytes ? [{ name: 'max.message.bytes', value: String(spec.maxMessageBytes) }] : []),
+          ],
+        }));
+        await admin.createTopics({ waitForLeaders: true, topics }).catch(async (error: unknown) => {
+          // Services starting together race to create the same topics; losing that race is fine.
+          const now = new Set(await admin.listTopics());
+          if (!missing.every((spec) => now.has(spec.topic))) throw error;
         });
       }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics });
     } finally {
       await admin.disconnect();
     }

@@ -2,3 +2,4 @@ export * from './runtime.module';
 export * from './tokens';
 export * from './topics';
 export * from './consumer-service';
+export * from './local-infrastructure';
