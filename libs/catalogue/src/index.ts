@@ -5,3 +5,4 @@ export * from './kpi-rules';
 export * from './statistics';
 export * from './windows';
 export * from './indicators';
+export * from './scores';

@@ -1,6 +1,6 @@
 import { scoreKpi, type ScoredKpi } from './attainment';
 import type { MeasureCatalogue } from './catalogue';
-import type { CaseRecord, KpiRule } from './kpi-rules';
+import type { CaseRecord, KpiRule, RuleContext } from './kpi-rules';
 import { GRAINS, type Grain, type TimeWindow, windowOf } from './windows';
 
 /** One KPI value of one port for one window: the unit published on `sw.indicators.v1`. */
@@ -61,10 +61,11 @@ export function computeIndicator(
   port: string,
   window: TimeWindow,
   cases: readonly CaseRecord[],
+  context: RuleContext = {},
 ): Indicator {
   const kpi = catalogue.kpi(rule.kpi);
   return {
-    ...scoreKpi(kpi, rule.compute(cases)),
+    ...scoreKpi(kpi, rule.compute(cases, context)),
     port,
     measure: kpi.measure,
     kpi: kpi.id,

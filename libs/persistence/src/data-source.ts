@@ -6,9 +6,10 @@ import { IndicatorEntity } from './entities/indicator.entity';
 import { InitialSchema1795788937408 } from './migrations/1795788937408-initial-schema';
 import { IngestAccounting1795790000000 } from './migrations/1795790000000-ingest-accounting';
 import { ApiKeys1795791000000 } from './migrations/1795791000000-api-keys';
+import { Scores1795792000000 } from './migrations/1795792000000-scores';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
-export const MIGRATIONS = [InitialSchema1795788937408, IngestAccounting1795790000000, ApiKeys1795791000000];
+export const MIGRATIONS = [InitialSchema1795788937408, IngestAccounting1795790000000, ApiKeys1795791000000, Scores1795792000000];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {

@@ -23,7 +23,8 @@ export class EventsConsumer {
     const result = await this.scoreEvents.execute({ events });
     const published = await this.outbox.flush();
     this.logger.log(
-      `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ${result.indicatorsChanged} indicators changed, ${published} published`,
+      `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ` +
+        `${result.indicatorsChanged} indicators and ${result.scoresChanged} scores changed, ${published} published`,
     );
   }
 }

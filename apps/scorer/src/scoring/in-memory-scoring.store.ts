@@ -2,25 +2,52 @@ import {
   type CaseFact,
   caseKey,
   type CaseRecord,
+  CASE_TYPES,
   earlierFact,
   type Indicator,
   indicatorKey,
   type IndicatorMessage,
+  type MeasureStatus,
   sameIndicatorValue,
+  type ScoredKpi,
+  scoreKey,
+  type ScoreMessage,
+  type StatusLevel,
+  type TimeWindow,
   toIndicatorMessage,
+  type WindowScores,
 } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
-import type { CaseRef, CompletedCasesQuery, ScoringStore, ScoringUnit } from '@portscore/persistence';
+import {
+  type CaseRef,
+  type CompletedCasesQuery,
+  type DependentCasesQuery,
+  type ScoringStore,
+  type ScoringUnit,
+  type WindowRef,
+  windowKey,
+} from '@portscore/persistence';
 
-/** A ScoringStore in memory, for unit tests of the scoring use case (no database). */
+interface StoredScore {
+  message: Omit<ScoreMessage, 'computedAt'>;
+  window: TimeWindow;
+  basis: string;
+  computedAt: Date;
+  published: boolean;
+}
+
+/** A ScoringStore in memory with the semantics of the PostgreSQL one, for tests without a database. */
 export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   readonly events = new Map<string, CanonicalEvent>();
   readonly facts = new Map<string, CaseFact>();
   readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date; published: boolean }>();
+  readonly scores = new Map<string, StoredScore>();
 
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T> {
     return work(this);
   }
+
+  async lockPorts(): Promise<void> {}
 
   async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
     return events.filter((event) => {
@@ -55,6 +82,25 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     });
   }
 
+  async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
+    const facts = [...this.facts.values()].filter(
+      (f) => f.port === port && f.caseType === caseType && (!attr || (values ?? []).includes(String(f.attrs[attr]))),
+    );
+    return [...this.records(facts).values()];
+  }
+
+  async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
+    const all = [...this.facts.values()];
+    return queries.map((q) => {
+      const hours = new Set(
+        all
+          .filter((f) => f.port === q.port && f.caseType === q.caseType && f.milestone === q.completing && String(f.attrs[q.attr]) === q.value && f.at >= q.from)
+          .map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000),
+      );
+      return [...hours].map((ms) => new Date(ms));
+    });
+  }
+
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
     let changed = 0;
     for (const indicator of indicators) {
@@ -63,6 +109,47 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
       if (known && sameIndicatorValue(known.indicator, indicator) && known.indicator.catalogueVersion === indicator.catalogueVersion) continue;
       this.indicators.set(key, { indicator, computedAt, published: false });
       changed += 1;
+    }
+    return changed;
+  }
+
+  async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
+    const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w) => [windowKey(w), new Map()]));
+    for (const { indicator } of this.indicators.values()) {
+      const kpis = result.get(windowKey({ port: indicator.port, grain: indicator.grain, windowStart: indicator.windowStart }));
+      kpis?.set(indicator.kpi, indicator);
+    }
+    return result;
+  }
+
+  async loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+    const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
+    for (const fact of this.facts.values()) {
+      if (fact.caseType !== CASE_TYPES.measureStatus) continue;
+      result.get(fact.port)?.push({ measure: Number(fact.attrs.measure), level: fact.attrs.level as StatusLevel, at: fact.at });
+    }
+    return result;
+  }
+
+  async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
+    return [...this.scores.values()]
+      .filter((s) => s.message.kind === 'port' && s.message.port === port && s.window.end > at)
+      .map((s) => s.window);
+  }
+
+  async saveScores(scores: WindowScores[], computedAt: Date): Promise<number> {
+    let changed = 0;
+    const put = (message: Omit<ScoreMessage, 'computedAt'>, window: TimeWindow, basis: string) => {
+      const key = scoreKey(message);
+      const known = this.scores.get(key);
+      if (known && known.message.score === message.score && known.basis === basis && known.message.coverage === message.coverage && known.message.catalogueVersion === message.catalogueVersion) return;
+      this.scores.set(key, { message, window, basis, computedAt, published: false });
+      changed += 1;
+    };
+    for (const s of scores) {
+      const base = { port: s.port, grain: s.grain, windowStart: s.window.startText, windowEnd: s.window.endText, catalogueVersion: s.catalogueVersion };
+      for (const m of s.measures) put({ kind: 'measure', measure: m.measure, ...base, score: m.score }, s.window, m.basis);
+      put({ kind: 'port', ...base, score: s.index, coverage: s.coverage }, s.window, 'index');
     }
     return changed;
   }
@@ -81,9 +168,29 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
   }
 
+  async unpublishedScores(limit: number): Promise<ScoreMessage[]> {
+    return [...this.scores.values()]
+      .filter((s) => !s.published)
+      .slice(0, limit)
+      .map((s) => ({ ...s.message, computedAt: s.computedAt.toISOString() }));
+  }
+
+  async markScoresPublished(messages: ScoreMessage[]): Promise<void> {
+    for (const message of messages) {
+      const entry = this.scores.get(scoreKey(message));
+      if (entry && entry.computedAt.toISOString() === message.computedAt) entry.published = true;
+    }
+  }
+
   /** port|kpi|grain|windowStart → the stored indicator. */
   indicator(port: string, kpi: string, grain: string, windowStart: string): Indicator | undefined {
     return this.indicators.get(`${port}|${kpi}|${grain}|${windowStart}`)?.indicator;
+  }
+
+  /** The stored score of a measure (or 'index') for a window. */
+  score(port: string, measure: number | 'index', grain: string, windowStart: string): ScoreMessage | undefined {
+    const stored = this.scores.get(`${port}|${measure === 'index' ? 'index' : `m${measure}`}|${grain}|${windowStart}`);
+    return stored && { ...stored.message, computedAt: stored.computedAt.toISOString() };
   }
 
   private records(facts: CaseFact[]): Map<string, CaseRecord> {

@@ -1,10 +1,15 @@
-import { indicatorKey } from '@portscore/catalogue';
+import { indicatorKey, scoreKey } from '@portscore/catalogue';
 import type { MessagePublisher } from '@portscore/messaging';
 import type { ScoringStore } from '@portscore/persistence';
 
+export interface OutboxTopics {
+  indicators: string;
+  scores: string;
+}
+
 /**
- * Publishes indicators that were saved but not yet sent, then marks them sent. Saved values are
- * the truth; a crash between save and send leaves them pending, and the next flush sends them.
+ * Publishes indicators and scores that were saved but not yet sent, then marks them sent. Saved
+ * values are the truth; a crash between save and send leaves them pending for the next flush.
  */
 export class IndicatorOutbox {
   private running: Promise<number> = Promise.resolve(0);
@@ -12,8 +17,8 @@ export class IndicatorOutbox {
   constructor(
     private readonly store: ScoringStore,
     private readonly publisher: MessagePublisher,
-    private readonly topic: string,
-    private readonly pageSize = 2000,
+    private readonly topics: OutboxTopics,
+    private readonly pageSize = 5000,
   ) {}
 
   /** Sends everything pending; concurrent calls queue behind one another. Returns the count sent. */
@@ -25,19 +30,23 @@ export class IndicatorOutbox {
   private async drain(): Promise<number> {
     let sent = 0;
     for (;;) {
-      const pending = await this.store.unpublishedIndicators(this.pageSize);
-      if (pending.length === 0) return sent;
-      await this.publisher.publish(
-        this.topic,
-        pending.map((message) => ({
-          key: indicatorKey(message),
-          value: JSON.stringify(message),
-          headers: { 'content-type': 'application/json' },
-        })),
-      );
-      await this.store.markPublished(pending);
-      sent += pending.length;
-      if (pending.length < this.pageSize) return sent;
+      const indicators = await this.store.unpublishedIndicators(this.pageSize);
+      const scores = await this.store.unpublishedScores(this.pageSize);
+      if (indicators.length === 0 && scores.length === 0) return sent;
+      await Promise.all([
+        this.publisher.publish(
+          this.topics.indicators,
+          indicators.map((m) => ({ key: indicatorKey(m), value: JSON.stringify(m), headers: { 'content-type': 'application/json' } })),
+        ),
+        this.publisher.publish(
+          this.topics.scores,
+          scores.map((m) => ({ key: scoreKey(m), value: JSON.stringify(m), headers: { 'content-type': 'application/json' } })),
+        ),
+      ]);
+      await this.store.markPublished(indicators);
+      await this.store.markScoresPublished(scores);
+      sent += indicators.length + scores.length;
+      if (indicators.length < this.pageSize && scores.length < this.pageSize) return sent;
     }
   }
 }

@@ -55,7 +55,7 @@ const CERTIFICATES = [
 
 async function score(batches: CanonicalEvent[][]): Promise<InMemoryScoringStore> {
   const store = new InMemoryScoringStore();
-  const useCase = new ScoreEventsUseCase(store, catalogue, ports, () => new Date('2026-11-01T00:00:00Z'));
+  const useCase = new ScoreEventsUseCase(store, () => catalogue, ports, () => new Date('2026-11-01T00:00:00Z'));
   for (const events of batches) await useCase.execute({ events });
   return store;
 }
@@ -155,7 +155,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
     const day8 = '2026-10-08T00:00:00+08:00';
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 2 }); // P5 30 h, P6 1/3 h
     // Another system reports P5's decision earlier, at 20:00 on the 7th: 12 h, in the 7th's window.
-    const useCase = new ScoreEventsUseCase(store, catalogue, ports);
+    const useCase = new ScoreEventsUseCase(store, () => catalogue, ports);
     await useCase.execute({ events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')] });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 1 });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)!.value).toBeCloseTo(1 / 3, 12);
@@ -171,10 +171,13 @@ describe('ScoreEventsUseCase, measure 1', () => {
       publish: async (_topic, messages) => {
         sent.push(...messages.map((m) => m.key!));
       },
-    }, 'sw.indicators.v1');
+    }, { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' });
     const first = await outbox.flush();
-    expect(first).toBe(store.indicators.size);
+    // Every indicator, and 29 measure scores + 1 index per touched window.
+    expect(store.scores.size).toBe((30 * store.indicators.size) / 2); // two M1 permit KPIs per window
+    expect(first).toBe(store.indicators.size + store.scores.size);
     expect(sent).toContain(`${PORT}|m1.instant_share|month|${OCTOBER}`);
+    expect(sent).toContain(`${PORT}|index|month|${OCTOBER}`);
     expect(await outbox.flush()).toBe(0);
   });
 });

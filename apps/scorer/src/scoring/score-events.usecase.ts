@@ -2,17 +2,32 @@ import {
   type CaseFact,
   caseKey,
   type CaseRecord,
+  CASE_TYPES,
   computeIndicator,
   extractFacts,
   type Indicator,
   type KpiRule,
   type MeasureCatalogue,
   mergeFacts,
+  type RuleContext,
+  rulesDependingOn,
   rulesForCaseType,
+  scoreWindow,
+  type TimeWindow,
   touchedWindows,
+  windowOf,
+  windowsOf,
+  GRAINS,
 } from '@portscore/catalogue';
 import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
-import type { CaseRef, CompletedCasesQuery, ScoringStore } from '@portscore/persistence';
+import {
+  type CaseRef,
+  type CompletedCasesQuery,
+  type DependentCasesQuery,
+  type ScoringStore,
+  type ScoringUnit,
+  windowKey,
+} from '@portscore/persistence';
 
 export interface ScoreEventsCommand {
   events: CanonicalEvent[];
@@ -22,69 +37,162 @@ export interface ScoreEventsResult {
   newEvents: number;
   windowsRecomputed: number;
   indicatorsChanged: number;
+  scoresChanged: number;
+}
+
+interface PlannedWindow {
+  query: CompletedCasesQuery;
+  window: TimeWindow;
+  rules: KpiRule[];
 }
 
 /**
  * Stores a batch of canonical events and recomputes every window they touch, in one transaction:
- * the work grows with the windows touched, not with one round trip per event. Changed indicators
- * are left unpublished for the outbox to send.
+ * the work grows with the windows touched, not with one round trip per event. Windows are those
+ * of each changed case's completing milestone (before and after the change), plus those of
+ * cases whose result depends on a changed case (charges on a new catalogue, the next credit
+ * rating of an enterprise). Measure scores and port indices of those windows follow. Changed
+ * results are left unpublished for the outbox to send.
  */
 export class ScoreEventsUseCase {
   constructor(
     private readonly store: ScoringStore,
-    private readonly catalogue: MeasureCatalogue,
+    private readonly catalogue: () => MeasureCatalogue,
     private readonly ports: PortRegistry,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   execute(command: ScoreEventsCommand): Promise<ScoreEventsResult> {
     const computedAt = this.clock();
+    const catalogue = this.catalogue();
     return this.store.transaction(async (unit) => {
+      await unit.lockPorts([...new Set(command.events.map((e) => e.port))]);
       const fresh = await unit.insertEvents(command.events);
       const facts = mergeFacts(fresh.flatMap(extractFacts));
-      if (facts.length === 0) return { newEvents: fresh.length, windowsRecomputed: 0, indicatorsChanged: 0 };
+      if (facts.length === 0) return { newEvents: fresh.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
 
       const refs = uniqueCases(facts);
       const before = await unit.loadCases(refs);
       await unit.upsertFacts(facts);
       const after = applyFacts(before, facts);
 
-      const windows = this.touchedWindowQueries(refs, before, after);
-      const cases = await unit.loadCompletedCases(windows.map((w) => w.query));
-      const indicators: Indicator[] = windows.flatMap((w, index) =>
-        w.rules.map((rule) =>
-          computeIndicator(this.catalogue, rule, w.query.port, w.window, cases[index]!),
-        ),
+      const plan = new WindowPlan(catalogue);
+      for (const ref of refs) {
+        const timeZone = this.timeZone(ref.port);
+        for (const rule of rulesForCaseType(ref.caseType)) {
+          for (const window of touchedWindows(rule, timeZone, before.get(caseKey(ref)), after.get(caseKey(ref))!)) {
+            plan.add(ref.port, rule, window);
+          }
+        }
+      }
+      await this.planDependents(unit, facts, plan);
+
+      const planned = plan.entries();
+      const cases = await unit.loadCompletedCases(planned.map((p) => p.query));
+      const contexts = await this.contexts(unit, planned, cases);
+      const indicators: Indicator[] = planned.flatMap((p, index) =>
+        p.rules.map((rule) => computeIndicator(catalogue, rule, p.query.port, p.window, cases[index]!, contexts[index]!)),
       );
       const indicatorsChanged = await unit.saveIndicators(indicators, computedAt);
-      return { newEvents: fresh.length, windowsRecomputed: windows.length, indicatorsChanged };
+      const scoresChanged = await this.rescore(unit, catalogue, planned, facts, computedAt);
+      return { newEvents: fresh.length, windowsRecomputed: planned.length, indicatorsChanged, scoresChanged };
     });
   }
 
-  private touchedWindowQueries(refs: CaseRef[], before: Map<string, CaseRecord>, after: Map<string, CaseRecord>) {
-    type Entry = { query: CompletedCasesQuery; window: ReturnType<typeof touchedWindows>[number]; rules: KpiRule[] };
-    const entries = new Map<string, Entry>();
-    for (const ref of refs) {
-      const key = caseKey(ref);
-      const timeZone = this.ports.require(ref.port).timeZone;
-      for (const rule of rulesForCaseType(ref.caseType)) {
-        if (!this.catalogue.hasKpi(rule.kpi)) continue;
-        for (const window of touchedWindows(rule, timeZone, before.get(key), after.get(key)!)) {
-          const id = [ref.port, ref.caseType, rule.completing, window.grain, window.start.toISOString()].join('|');
-          let entry = entries.get(id);
-          if (!entry) {
-            entry = {
-              query: { port: ref.port, caseType: ref.caseType, completing: rule.completing, start: window.start, end: window.end },
-              window,
-              rules: [],
-            };
-            entries.set(id, entry);
-          }
-          if (!entry.rules.includes(rule)) entry.rules.push(rule);
-        }
+  private timeZone(port: string): string {
+    return this.ports.require(port).timeZone;
+  }
+
+  /** Windows of cases whose result depends on the changed facts (SPEC: late catalogues, ratings). */
+  private async planDependents(unit: ScoringUnit, facts: CaseFact[], plan: WindowPlan): Promise<void> {
+    const queries: Array<DependentCasesQuery & { rule: KpiRule }> = [];
+    for (const fact of facts) {
+      for (const { rule, dependency } of rulesDependingOn(fact.caseType)) {
+        const value = fact.attrs[dependency.attr];
+        if (value === undefined) continue;
+        const from = dependency.fromAttr ? new Date(String(fact.attrs[dependency.fromAttr])) : fact.at;
+        queries.push({ port: fact.port, caseType: rule.caseType, completing: rule.completing, attr: dependency.attr, value: String(value), from, rule });
       }
     }
-    return [...entries.values()];
+    const times = await unit.dependentTimes(queries);
+    queries.forEach((query, index) => {
+      const timeZone = this.timeZone(query.port);
+      for (const at of times[index]!) {
+        for (const grain of GRAINS) plan.add(query.port, query.rule, windowOf(at, timeZone, grain));
+      }
+    });
+  }
+
+  /** What the rules of each planned window need beyond its cases, loaded once per port. */
+  private async contexts(unit: ScoringUnit, planned: PlannedWindow[], cases: CaseRecord[][]): Promise<RuleContext[]> {
+    const catalogues = new Map<string, CaseRecord[]>();
+    const enterprises = new Map<string, Set<string>>();
+    planned.forEach((p, index) => {
+      if (p.rules.some((r) => r.context === 'catalogues')) catalogues.set(p.query.port, []);
+      if (p.rules.some((r) => r.context === 'creditHistory')) {
+        const set = enterprises.get(p.query.port) ?? new Set<string>();
+        for (const record of cases[index]!) set.add(String(record.milestones.rated?.attrs.enterpriseId));
+        enterprises.set(p.query.port, set);
+      }
+    });
+    for (const port of catalogues.keys()) catalogues.set(port, await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue));
+    const histories = new Map<string, CaseRecord[]>();
+    for (const [port, set] of enterprises) {
+      histories.set(port, await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]));
+    }
+    return planned.map((p) => ({
+      ...(catalogues.has(p.query.port) ? { catalogues: catalogues.get(p.query.port) } : {}),
+      ...(histories.has(p.query.port) ? { creditHistory: histories.get(p.query.port) } : {}),
+    }));
+  }
+
+  /** Measure scores and port index of every window whose KPIs or status reports changed. */
+  private async rescore(
+    unit: ScoringUnit,
+    catalogue: MeasureCatalogue,
+    planned: PlannedWindow[],
+    facts: CaseFact[],
+    computedAt: Date,
+  ): Promise<number> {
+    const windows = new Map<string, { port: string; window: TimeWindow }>();
+    const add = (port: string, window: TimeWindow) =>
+      windows.set(windowKey({ port, grain: window.grain, windowStart: window.start }), { port, window });
+    for (const p of planned) add(p.query.port, p.window);
+    for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
+      // A status report counts for every window ending after it.
+      for (const window of windowsOf(fact.at, this.timeZone(fact.port))) add(fact.port, window);
+      for (const window of await unit.scoredWindowsEndingAfter(fact.port, fact.at)) add(fact.port, window);
+    }
+    if (windows.size === 0) return 0;
+    const list = [...windows.values()];
+    const kpis = await unit.loadWindowKpis(list.map(({ port, window }) => ({ port, grain: window.grain, windowStart: window.start })));
+    const statuses = await unit.loadStatuses([...new Set(list.map((w) => w.port))]);
+    const scores = list.map(({ port, window }) =>
+      scoreWindow(catalogue, port, window, kpis.get(windowKey({ port, grain: window.grain, windowStart: window.start }))!, statuses.get(port) ?? []),
+    );
+    return unit.saveScores(scores, computedAt);
+  }
+}
+
+/** The distinct (port, case type, completing milestone, window) to recompute, with their rules. */
+class WindowPlan {
+  private readonly planned = new Map<string, PlannedWindow>();
+
+  constructor(private readonly catalogue: MeasureCatalogue) {}
+
+  add(port: string, rule: KpiRule, window: TimeWindow): void {
+    if (!this.catalogue.hasKpi(rule.kpi)) return;
+    const id = [port, rule.caseType, rule.completing, window.grain, window.start.toISOString()].join('|');
+    let entry = this.planned.get(id);
+    if (!entry) {
+      entry = { query: { port, caseType: rule.caseType, completing: rule.completing, start: window.start, end: window.end }, window, rules: [] };
+      this.planned.set(id, entry);
+    }
+    if (!entry.rules.includes(rule)) entry.rules.push(rule);
+  }
+
+  entries(): PlannedWindow[] {
+    return [...this.planned.values()];
   }
 }
 

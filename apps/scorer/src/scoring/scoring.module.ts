@@ -21,13 +21,13 @@ const SCORING_STORE = Symbol('ScoringStore');
       provide: ScoreEventsUseCase,
       inject: [SCORING_STORE, CATALOGUE, PORTS],
       useFactory: (store: PgScoringStore, catalogue: MeasureCatalogue, ports: PortRegistry) =>
-        new ScoreEventsUseCase(store, catalogue, ports),
+        new ScoreEventsUseCase(store, () => catalogue, ports),
     },
     {
       provide: IndicatorOutbox,
       inject: [SCORING_STORE, KafkaBus, CONFIG],
       useFactory: (store: PgScoringStore, bus: KafkaBus, config: PortscoreConfig) =>
-        new IndicatorOutbox(store, bus, config.topics.indicators),
+        new IndicatorOutbox(store, bus, { indicators: config.topics.indicators, scores: config.topics.scores }),
     },
   ],
 })

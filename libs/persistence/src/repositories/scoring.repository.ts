@@ -1,4 +1,16 @@
-import type { CaseFact, CaseRecord, Grain, Indicator, IndicatorMessage } from '@portscore/catalogue';
+import type {
+  CaseFact,
+  CaseRecord,
+  Grain,
+  Indicator,
+  IndicatorMessage,
+  MeasureStatus,
+  ScoredKpi,
+  ScoreMessage,
+  StatusLevel,
+  TimeWindow,
+  WindowScores,
+} from '@portscore/catalogue';
 import { caseKey } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -18,15 +30,26 @@ export interface CompletedCasesQuery {
   end: Date;
 }
 
-export interface IndicatorRef {
+/** Completing times of a port's cases that share an attribute value, from a time on. */
+export interface DependentCasesQuery {
   port: string;
-  kpi: string;
+  caseType: string;
+  completing: string;
+  attr: string;
+  value: string;
+  from: Date;
+}
+
+export interface WindowRef {
+  port: string;
   grain: Grain;
   windowStart: Date;
 }
 
 /** The reads and writes of one scored batch, all inside one transaction. */
 export interface ScoringUnit {
+  /** Serialises scoring per port (taken in a fixed order, so concurrent batches cannot deadlock). */
+  lockPorts(ports: string[]): Promise<void>;
   /** Stores events; returns those not stored before (a redelivered event is not new). */
   insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]>;
   loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>>;
@@ -34,8 +57,20 @@ export interface ScoringUnit {
   upsertFacts(facts: CaseFact[]): Promise<void>;
   /** Cases (with all their milestones) per query, in query order. */
   loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]>;
+  /** Cases of a type at a port, optionally only those whose attribute is one of the values. */
+  loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]>;
+  /** Distinct completing times (to the hour) of dependent cases, per query. */
+  dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]>;
   /** Saves indicators whose numbers changed; returns how many changed. */
   saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number>;
+  /** All stored KPI values of each window, by KPI id. */
+  loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>>;
+  /** Every measure status report of the ports. */
+  loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>>;
+  /** Windows with scores at the port that end after the instant. */
+  scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]>;
+  /** Saves measure scores and port indices that changed; returns how many rows changed. */
+  saveScores(scores: WindowScores[], computedAt: Date): Promise<number>;
 }
 
 export interface ScoringStore {
@@ -43,6 +78,19 @@ export interface ScoringStore {
   /** Indicators saved but not yet published (the outbox), oldest first. */
   unpublishedIndicators(limit: number): Promise<IndicatorMessage[]>;
   markPublished(messages: IndicatorMessage[]): Promise<void>;
+  unpublishedScores(limit: number): Promise<ScoreMessage[]>;
+  markScoresPublished(messages: ScoreMessage[]): Promise<void>;
+}
+
+export function windowKey(window: WindowRef): string {
+  return `${window.port}|${window.grain}|${window.windowStart.toISOString()}`;
+}
+
+/** Stable lock id of a port for pg_advisory_xact_lock. */
+function portLock(port: string): number {
+  let hash = 0x7743;
+  for (const char of port) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return hash;
 }
 
 export class PgScoringStore implements ScoringStore {
@@ -80,6 +128,43 @@ export class PgScoringStore implements ScoringStore {
       ],
     );
   }
+
+  async unpublishedScores(limit: number): Promise<ScoreMessage[]> {
+    const rows: ScoreRow[] = await this.dataSource.query(
+      `SELECT port, measure, grain, window_start_text, window_end_text, score, coverage, catalogue_version, computed_at
+         FROM score WHERE published_at IS NULL ORDER BY computed_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({
+      kind: row.measure === 0 ? 'port' : 'measure',
+      port: row.port,
+      ...(row.measure === 0 ? { coverage: row.coverage! } : { measure: row.measure }),
+      grain: row.grain,
+      windowStart: row.window_start_text,
+      windowEnd: row.window_end_text,
+      score: row.score,
+      catalogueVersion: row.catalogue_version,
+      computedAt: row.computed_at.toISOString(),
+    }));
+  }
+
+  async markScoresPublished(messages: ScoreMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE score s SET published_at = now()
+         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])
+              AS p(port, measure, grain, window_start_text, computed_at)
+        WHERE s.port = p.port AND s.measure = p.measure AND s.grain = p.grain
+          AND s.window_start_text = p.window_start_text AND s.computed_at = p.computed_at`,
+      [
+        messages.map((m) => m.port),
+        messages.map((m) => (m.kind === 'port' ? 0 : m.measure!)),
+        messages.map((m) => m.grain),
+        messages.map((m) => m.windowStart),
+        messages.map((m) => m.computedAt),
+      ],
+    );
+  }
 }
 
 interface IndicatorRow {
@@ -94,6 +179,18 @@ interface IndicatorRow {
   target: number;
   attainment: number | null;
   scored: boolean;
+  catalogue_version: string;
+  computed_at: Date;
+}
+
+interface ScoreRow {
+  port: string;
+  measure: number;
+  grain: Grain;
+  window_start_text: string;
+  window_end_text: string;
+  score: number | null;
+  coverage: number | null;
   catalogue_version: string;
   computed_at: Date;
 }
@@ -140,8 +237,20 @@ function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
   return cases;
 }
 
+function groupByOrdinal<T extends { ord?: string }>(rows: T[], count: number): T[][] {
+  const groups: T[][] = Array.from({ length: count }, () => []);
+  for (const row of rows) groups[Number(row.ord) - 1]!.push(row);
+  return groups;
+}
+
 class PgScoringUnit implements ScoringUnit {
   constructor(private readonly manager: EntityManager) {}
+
+  async lockPorts(ports: string[]): Promise<void> {
+    const ids = [...new Set(ports.map(portLock))].sort((a, b) => a - b);
+    if (ids.length === 0) return;
+    await this.manager.query(`SELECT pg_advisory_xact_lock(id) FROM unnest($1::int[]) AS id ORDER BY id`, [ids]);
+  }
 
   async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
     if (events.length === 0) return [];
@@ -225,13 +334,42 @@ class PgScoringUnit implements ScoringUnit {
         queries.map((q) => q.end.toISOString()),
       ],
     );
-    const byQuery = new Map<string, MilestoneRow[]>();
-    for (const row of rows) {
-      const list = byQuery.get(row.ord!) ?? [];
-      list.push(row);
-      byQuery.set(row.ord!, list);
-    }
-    return queries.map((_, index) => [...groupCases(byQuery.get(String(index + 1)) ?? []).values()]);
+    return groupByOrdinal(rows, queries.length).map((group) => [...groupCases(group).values()]);
+  }
+
+  async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
+    const rows: MilestoneRow[] = attr
+      ? await this.manager.query(
+          `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
+            WHERE port = $1 AND case_type = $2 AND attrs->>$3 = ANY($4::text[])`,
+          [port, caseType, attr, values ?? []],
+        )
+      : await this.manager.query(
+          `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone WHERE port = $1 AND case_type = $2`,
+          [port, caseType],
+        );
+    return [...groupCases(rows).values()];
+  }
+
+  async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
+    if (queries.length === 0) return [];
+    const rows: Array<{ ord: string; at: Date }> = await this.manager.query(
+      `SELECT DISTINCT q.ord, date_trunc('hour', c.at) AS at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+              WITH ORDINALITY AS q(port, case_type, milestone, attr, value, from_at, ord)
+         JOIN case_milestone c
+           ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
+          AND c.attrs->>q.attr = q.value AND c.at >= q.from_at`,
+      [
+        queries.map((q) => q.port),
+        queries.map((q) => q.caseType),
+        queries.map((q) => q.completing),
+        queries.map((q) => q.attr),
+        queries.map((q) => q.value),
+        queries.map((q) => q.from.toISOString()),
+      ],
+    );
+    return groupByOrdinal(rows, queries.length).map((group) => group.map((row) => row.at));
   }
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
@@ -268,6 +406,92 @@ class PgScoringUnit implements ScoringUnit {
         indicators.map((x) => x.attainment),
         indicators.map((x) => x.scored),
         indicators.map((x) => x.catalogueVersion),
+        computedAt.toISOString(),
+      ],
+    );
+    return changed.length;
+  }
+
+  async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
+    const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w) => [windowKey(w), new Map()]));
+    if (windows.length === 0) return result;
+    const rows: Array<{ port: string; grain: Grain; window_start: Date; kpi: string; value: number | null; samples: number; target: number; attainment: number | null; scored: boolean }> =
+      await this.manager.query(
+        `SELECT i.port, i.grain, i.window_start, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
+           FROM indicator i
+           JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS w(port, grain, window_start)
+             ON i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start`,
+        [windows.map((w) => w.port), windows.map((w) => w.grain), windows.map((w) => w.windowStart.toISOString())],
+      );
+    for (const row of rows) {
+      result.get(windowKey({ port: row.port, grain: row.grain, windowStart: row.window_start }))?.set(row.kpi, {
+        value: row.value,
+        samples: row.samples,
+        target: row.target,
+        attainment: row.attainment,
+        scored: row.scored,
+      });
+    }
+    return result;
+  }
+
+  async loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+    const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
+    if (ports.length === 0) return result;
+    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel } }> = await this.manager.query(
+      `SELECT port, at, attrs FROM case_milestone WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
+      [ports],
+    );
+    for (const row of rows) result.get(row.port)?.push({ measure: Number(row.attrs.measure), level: row.attrs.level, at: row.at });
+    return result;
+  }
+
+  async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
+    const rows: Array<{ grain: Grain; window_start: Date; window_end: Date; window_start_text: string; window_end_text: string }> =
+      await this.manager.query(
+        `SELECT grain, window_start, window_end, window_start_text, window_end_text
+           FROM score WHERE port = $1 AND measure = 0 AND window_end > $2`,
+        [port, at.toISOString()],
+      );
+    return rows.map((row) => ({
+      grain: row.grain,
+      start: row.window_start,
+      end: row.window_end,
+      startText: row.window_start_text,
+      endText: row.window_end_text,
+    }));
+  }
+
+  async saveScores(scores: WindowScores[], computedAt: Date): Promise<number> {
+    const rows = scores.flatMap((s) => [
+      ...s.measures.map((m) => ({ s, measure: m.measure, score: m.score, basis: m.basis, coverage: null as number | null })),
+      { s, measure: 0, score: s.index, basis: 'index', coverage: s.coverage as number | null },
+    ]);
+    if (rows.length === 0) return 0;
+    const changed: unknown[] = await this.manager.query(
+      `INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
+                               score, basis, coverage, catalogue_version, computed_at, published_at)
+       SELECT p.*, $12::timestamptz, NULL
+         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
+                     $8::float8[], $9::text[], $10::float8[], $11::text[]) AS p
+       ON CONFLICT (port, measure, grain, window_start) DO UPDATE
+         SET score = excluded.score, basis = excluded.basis, coverage = excluded.coverage,
+             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at, published_at = NULL
+         WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
+               IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
+       RETURNING 1`,
+      [
+        rows.map((r) => r.s.port),
+        rows.map((r) => r.measure),
+        rows.map((r) => r.s.grain),
+        rows.map((r) => r.s.window.start.toISOString()),
+        rows.map((r) => r.s.window.end.toISOString()),
+        rows.map((r) => r.s.window.startText),
+        rows.map((r) => r.s.window.endText),
+        rows.map((r) => r.score),
+        rows.map((r) => r.basis),
+        rows.map((r) => r.coverage),
+        rows.map((r) => r.s.catalogueVersion),
         computedAt.toISOString(),
       ],
     );
