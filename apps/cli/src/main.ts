@@ -9,6 +9,7 @@ import { DLQ_HELP, dlqCommand } from './commands/dlq.command';
 import { docsCommand } from './commands/docs.command';
 import { KEYS_HELP, keysCommand } from './commands/keys.command';
 import { publishCommand } from './commands/publish.command';
+import { SIMULATE_HELP, simulateCommand } from './commands/simulate.command';
 import { validateCommand } from './commands/validate.command';
 import { fileArguments, headerOptions, readFilingFiles } from './filing-files';
 
@@ -20,6 +21,9 @@ Commands:
   publish FILE… [--http URL --api-key KEY] [--quiet]
                                publish filings to the filings topic (KAFKA_BROKERS, TOPIC_FILINGS),
                                or over HTTP to URL/v1/filings; shows progress
+  simulate [--ports N --days D --rate R --seed S …]
+                               realistic traffic of every type to the filings topic or a file
+                               (portscore simulate --help)
   dlq [list|redrive] …         browse dead letters by reason and re-drive them (portscore dlq --help)
   keys create|list|revoke …    API keys (portscore keys --help)
   migrate                      create the database if needed and apply migrations (DATABASE_URL)
@@ -31,7 +35,7 @@ it and/or --header ce_type=… --header ce_id=… --header ce_source=… --heade
 
 Settings come from environment variables; see .env.example for each one and its default.`;
 
-const WITH_VALUE = ['--http', '--api-key', '--header', '--reason', '--limit', '--role', '--label'];
+const WITH_VALUE = ['--http', '--api-key', '--header', '--reason', '--limit', '--role', '--label', '--ports', '--days', '--rate', '--seed', '--per-day', '--end', '--out'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -50,6 +54,29 @@ async function main(argv: string[]): Promise<number> {
       return publishCommand(configOrExit('portscore'), readFilingFiles(files, headerOptions(args)), {
         progress: !args.includes('--quiet'),
         ...(http ? { http, apiKey: option(args, '--api-key') ?? process.env.PORTSCORE_API_KEY } : {}),
+      });
+    }
+    case 'simulate': {
+      if (args.includes('--help')) {
+        console.log(SIMULATE_HELP);
+        return 0;
+      }
+      const number = (name: string) => {
+        const text = option(args, name);
+        if (text === undefined) return undefined;
+        const value = Number(text);
+        if (!Number.isFinite(value) || value < 0) throw new Error(`${name} ${text} is not a non-negative number`);
+        return value;
+      };
+      return simulateCommand(configOrExit('portscore'), {
+        ports: number('--ports'),
+        days: number('--days'),
+        rate: number('--rate'),
+        seed: number('--seed'),
+        perDay: number('--per-day'),
+        end: option(args, '--end'),
+        out: option(args, '--out'),
+        quiet: args.includes('--quiet'),
       });
     }
     case 'dlq':
