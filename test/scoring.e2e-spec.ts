@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { IndicatorMessage, ScoreMessage } from '@portscore/catalogue';
+import { KafkaBus } from '@portscore/messaging';
+import { DataSource } from 'typeorm';
+
+import { ROOT } from './setup/e2e-environment';
+import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
+import { TopicReader } from './support/topic-reader';
+
+interface Expected {
+  indicators: Record<string, { value: number | null; samples: number; scored: boolean; attainment: number | null }>;
+  scores: Record<string, number | null>;
+}
+
+function close(actual: number | null | undefined, expected: number | null): boolean {
+  if (expected === null || actual === null || actual === undefined) return actual === expected;
+  return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
+}
+
+/**
+ * The scoring engine over the real broker and database: the golden event set must give, on the
+ * compacted topics, exactly what the independent reference computed; simulator traffic must
+ * reach the indicators topic and the scorecard API.
+ */
+describe('scoring end to end (real Kafka and PostgreSQL)', () => {
+  let stack: RunningStack;
+  let bus: KafkaBus;
+  let indicators: TopicReader;
+  let scores: TopicReader;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    stack = await startStack('scoring', 3920);
+    bus = new KafkaBus({ brokers: stack.brokers.split(','), clientId: 'portscore-test-scoring' });
+    indicators = await TopicReader.open(stack.brokers, stack.topics.indicators);
+    scores = await TopicReader.open(stack.brokers, stack.topics.scores);
+    database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([indicators?.close(), scores?.close(), bus?.disconnect(), database?.destroy()]);
+    await stack?.stop();
+  });
+
+  const eventCount = async () => Number((await database.query('SELECT count(*) AS n FROM event'))[0].n);
+
+  it('publishes, for the golden event set, the indicators and scores of the independent reference', async () => {
+    const lines = readFileSync(join(ROOT, 'test/golden/events.ndjson'), 'utf8').trim().split('\n');
+    const distinct = new Set(lines.map((line) => { const e = JSON.parse(line) as { source: string; id: string }; return `${e.source} ${e.id}`; })).size;
+    for (let start = 0; start < lines.length; start += 500) {
+      await bus.publish(
+        stack.topics.filings,
+        lines.slice(start, start + 500).map((line) => ({ key: (JSON.parse(line) as { port: string }).port, value: line, headers: { 'content-type': 'application/cloudevents+json' } })),
+      );
+    }
+    await waitUntil(`the scorer stored ${distinct} events`, 120_000, async () => (await eventCount()) === distinct);
+    const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as Expected;
+    const pending = async () => Number((await database.query('SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n'))[0].n);
+    await waitUntil('the outbox is empty', 60_000, async () => (await pending()) === 0);
+    await waitUntil('the topics hold every expected key', 60_000, () => {
+      const latest = indicators.latestByKey<IndicatorMessage>();
+      return Object.keys(expected.indicators).every((key) => latest.has(key));
+    });
+
+    const latest = indicators.latestByKey<IndicatorMessage>();
+    const mismatches = Object.entries(expected.indicators)
+      .filter(([key, want]) => {
+        const got = latest.get(key)!;
+        return got.samples !== want.samples || got.scored !== want.scored || !close(got.value, want.value) || !close(got.attainment, want.attainment);
+      })
+      .map(([key, want]) => `${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(latest.get(key))}`);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+
+    const latestScores = scores.latestByKey<ScoreMessage>();
+    const scoreMismatches = Object.entries(expected.scores)
+      .filter(([key, want]) => !latestScores.has(key) || !close(latestScores.get(key)!.score, want))
+      .map(([key, want]) => `${key}: expected ${want}, got ${latestScores.get(key)?.score}`);
+    expect(scoreMismatches.slice(0, 5)).toEqual([]);
+    const index = latestScores.get('CNAKA|index|month|2026-10-01T00:00:00+06:00')!;
+    expect(index).toMatchObject({ kind: 'port', port: 'CNAKA', grain: 'month', windowEnd: '2026-11-01T00:00:00+06:00', catalogueVersion: '2024.1' });
+    expect(index.coverage).toBeGreaterThan(0.5);
+  });
+
+  it('serves simulator traffic as indicators and scorecards', async () => {
+    const before = await eventCount();
+    const output = stack.cli(['simulate', '--ports', '3', '--days', '5', '--seed', '11', '--end', '2026-11-20', '--quiet']);
+    const published = Number(/published (\d+) simulated filings/.exec(output)![1]);
+    expect(published).toBeGreaterThan(500);
+    await waitUntil('the simulated events are stored', 120_000, async () => (await eventCount()) > before + published * 0.9);
+    await waitUntil('an indicator of the simulated week arrives', 60_000, () =>
+      indicators.latestByKey<IndicatorMessage>().has('CNSHA|m1.instant_share|week|2026-11-16T00:00:00+08:00'),
+    );
+    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=week&date=2026-11-17`, { headers: authorized(stack.adminKey) });
+    expect(response.status).toBe(200);
+    const card = (await response.json()) as { index: number | null; coverage: number; measures: Array<{ measure: number; score: number | null; basis: string; kpis: Array<{ kpi: string; value: number | null; samples: number }> }> };
+    const topic = indicators.latestByKey<IndicatorMessage>().get('CNSHA|m1.instant_share|week|2026-11-16T00:00:00+08:00')!;
+    const served = card.measures[0]!.kpis.find((k) => k.kpi === 'm1.instant_share')!;
+    expect({ value: served.value, samples: served.samples }).toEqual({ value: topic.value, samples: topic.samples });
+    expect(card.coverage).toBeGreaterThan(0.5);
+    expect(card.measures.find((m) => m.measure === 11)!.basis).toBe('status');
+  });
+});
