@@ -33,18 +33,25 @@ describe('ingest accounting over 10,000 filings (real Kafka and PostgreSQL)', ()
       await bus.publish(stack.topics.filings, stream.messages.slice(start, start + 1000));
     }
     const totals = async () => {
-      const rows: Array<{ outcome: string; reason: string; count: string }> = await database.query('SELECT outcome, reason, count FROM ingest_count');
+      const rows: Array<{ outcome: string; reason: string; count: string }> = await database.query(
+        'SELECT outcome, reason, count FROM ingest_count',
+      );
       return rows.reduce((sum, row) => sum + Number(row.count), 0);
     };
     await waitUntil('the gateway has counted 10,000 filings', 90_000, async () => (await totals()) === 10_000);
-    await waitUntil('every event and dead letter is on its topic', 30_000, () =>
-      events.messages.length >= stream.expected.accepted && deadLetters.messages.length >= stream.expected.rejected,
+    await waitUntil(
+      'every event and dead letter is on its topic',
+      30_000,
+      () =>
+        events.messages.length >= stream.expected.accepted && deadLetters.messages.length >= stream.expected.rejected,
     );
 
     const rows: Array<{ outcome: string; reason: string; count: string }> = await database.query(
       'SELECT outcome, reason, count FROM ingest_count ORDER BY outcome, reason',
     );
-    const counted = Object.fromEntries(rows.map((row) => [`${row.outcome}${row.reason ? `:${row.reason}` : ''}`, Number(row.count)]));
+    const counted = Object.fromEntries(
+      rows.map((row) => [`${row.outcome}${row.reason ? `:${row.reason}` : ''}`, Number(row.count)]),
+    );
     expect(counted).toEqual({
       accepted: 8000,
       duplicate: 1200,
@@ -52,8 +59,12 @@ describe('ingest accounting over 10,000 filings (real Kafka and PostgreSQL)', ()
     });
     // The topics agree with the counters: each accepted filing once, each rejected one once.
     expect(events.messages).toHaveLength(8000);
-    expect(new Set(events.messages.map((m) => (JSON.parse(m.value.toString('utf8')) as { id: string }).id)).size).toBe(8000);
+    expect(new Set(events.messages.map((m) => (JSON.parse(m.value.toString('utf8')) as { id: string }).id)).size).toBe(
+      8000,
+    );
     expect(deadLetters.messages).toHaveLength(800);
-    expect(events.messages.length + stream.expected.duplicates + deadLetters.messages.length).toBe(stream.messages.length);
+    expect(events.messages.length + stream.expected.duplicates + deadLetters.messages.length).toBe(
+      stream.messages.length,
+    );
   });
 });

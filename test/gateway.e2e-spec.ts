@@ -45,18 +45,26 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
   });
 
   const eventOf = (id: string) =>
-    events.messages.map((m) => JSON.parse(m.value.toString('utf8')) as { id: string; type: string; data: Record<string, unknown> }).find((e) => e.id === id);
+    events.messages
+      .map((m) => JSON.parse(m.value.toString('utf8')) as { id: string; type: string; data: Record<string, unknown> })
+      .find((e) => e.id === id);
 
   it('accepts every valid fixture, JSON and XML renderings, ePhyto certificates and DCSA notifications', async () => {
     const messages: OutgoingMessage[] = [
-      ...readdirSync(join(fixtures, 'valid/json')).map((f) => fixtureMessage(join(fixtures, 'valid/json', f), structured, f)),
+      ...readdirSync(join(fixtures, 'valid/json')).map((f) =>
+        fixtureMessage(join(fixtures, 'valid/json', f), structured, f),
+      ),
       ...readdirSync(join(fixtures, 'valid/xml'))
         .filter((f) => f.endsWith('.xml'))
         .map((f) => fixtureMessage(join(fixtures, 'valid/xml', f), sidecarHeaders(join(fixtures, 'valid/xml', f)), f)),
       ...readdirSync(join(fixtures, 'valid/ephyto'))
         .filter((f) => f.endsWith('.xml'))
-        .map((f) => fixtureMessage(join(fixtures, 'valid/ephyto', f), sidecarHeaders(join(fixtures, 'valid/ephyto', f)), f)),
-      ...readdirSync(join(fixtures, 'valid/dcsa')).map((f) => fixtureMessage(join(fixtures, 'valid/dcsa', f), structured, f)),
+        .map((f) =>
+          fixtureMessage(join(fixtures, 'valid/ephyto', f), sidecarHeaders(join(fixtures, 'valid/ephyto', f)), f),
+        ),
+      ...readdirSync(join(fixtures, 'valid/dcsa')).map((f) =>
+        fixtureMessage(join(fixtures, 'valid/dcsa', f), structured, f),
+      ),
     ];
     expect(messages).toHaveLength(22 + 19 + 2 + 4);
     await bus.publish(stack.topics.filings, messages);
@@ -65,7 +73,13 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
 
     expect(eventOf('AU-PC-2026-0048211')).toMatchObject({
       type: 'sw.certificate.issued.v1',
-      data: { certificateId: 'AU-PC-2026-0048211', kind: 'sps', direction: 'import', partnerCountry: 'AU', electronic: true },
+      data: {
+        certificateId: 'AU-PC-2026-0048211',
+        kind: 'sps',
+        direction: 'import',
+        partnerCountry: 'AU',
+        electronic: true,
+      },
     });
     expect(eventOf('CN-NGB-PC-2026-771')).toMatchObject({ data: { direction: 'export', partnerCountry: 'NZ' } });
     expect(eventOf('3cecb101-7a1a-43a4-9d62-e88a131651e2')).toMatchObject({
@@ -80,8 +94,16 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
 
   it('dead-letters every invalid fixture, oversize and conflicting filings with original bytes, headers and reason', async () => {
     const manifest = JSON.parse(readFileSync(join(fixtures, 'invalid/manifest.json'), 'utf8')) as InvalidCase[];
-    const oversize = Buffer.from(JSON.stringify({ ...JSON.parse(readFileSync(join(fixtures, 'valid/json/sw.permit.applied.v1.json'), 'utf8')), id: 'big', subject: 'x'.repeat(1_100_000) }));
-    const conflicting = JSON.parse(readFileSync(join(fixtures, 'valid/json/sw.permit.applied.v1.json'), 'utf8')) as { data: Record<string, unknown> };
+    const oversize = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(readFileSync(join(fixtures, 'valid/json/sw.permit.applied.v1.json'), 'utf8')),
+        id: 'big',
+        subject: 'x'.repeat(1_100_000),
+      }),
+    );
+    const conflicting = JSON.parse(readFileSync(join(fixtures, 'valid/json/sw.permit.applied.v1.json'), 'utf8')) as {
+      data: Record<string, unknown>;
+    };
     conflicting.data.channel = 'paper';
     const messages: OutgoingMessage[] = [
       ...manifest.map((c) => fixtureMessage(join(fixtures, 'invalid', c.file), c.headers, c.file)),
@@ -97,11 +119,16 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     const byFixture = new Map(deadLetters.messages.map((m) => [m.headers['x-fixture'], m]));
     for (const testCase of manifest) {
       const letter = byFixture.get(testCase.file);
-      expect({ file: testCase.file, reason: letter?.headers['x-reject-reason'] }).toEqual({ file: testCase.file, reason: testCase.reason });
+      expect({ file: testCase.file, reason: letter?.headers['x-reject-reason'] }).toEqual({
+        file: testCase.file,
+        reason: testCase.reason,
+      });
       expect(letter!.headers['x-reject-detail']).toContain(testCase.detail);
       expect(letter!.value.equals(readFileSync(join(fixtures, 'invalid', testCase.file)))).toBe(true);
       for (const [name, value] of Object.entries(testCase.headers)) expect(letter!.headers[name]).toBe(value);
-      expect(letter!.headers['x-origin']).toMatch(new RegExp(`^${stack.topics.filings.replaceAll('.', '\\.')}/\\d+/\\d+$`));
+      expect(letter!.headers['x-origin']).toMatch(
+        new RegExp(`^${stack.topics.filings.replaceAll('.', '\\.')}/\\d+/\\d+$`),
+      );
     }
     expect(byFixture.get('oversize')!.headers['x-reject-reason']).toBe('oversize');
     expect(byFixture.get('oversize')!.value.length).toBe(oversize.length);
@@ -120,41 +147,83 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
       fetch(`${stack.api}/v1/filings`, { method: 'POST', headers: key ? authorized(key, headers) : headers, body });
     const event = (id: string, port = 'CNSHA') =>
       JSON.stringify({
-        specversion: '1.0', id, source: 'urn:http:test', type: 'sw.bonded.filing.v1', time: '2026-10-07T10:00:00+08:00', port,
+        specversion: '1.0',
+        id,
+        source: 'urn:http:test',
+        type: 'sw.bonded.filing.v1',
+        time: '2026-10-07T10:00:00+08:00',
+        port,
         data: { filingId: id, source: 'erp' },
       });
 
     expect((await post(undefined, event('h1'), structured)).status).toBe(401);
-    expect((await post('psk_000000000000_notakeynotakeynotakeynotakeynotakey', event('h1'), structured)).status).toBe(401);
+    expect((await post('psk_000000000000_notakeynotakeynotakeynotakeynotakey', event('h1'), structured)).status).toBe(
+      401,
+    );
     expect((await post(stack.createKey('agency'), event('h1'), structured)).status).toBe(403);
 
     const shanghai = stack.createKey('port:CNSHA');
     const accepted = await post(shanghai, event('h1'), structured);
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0, results: [{ status: 'accepted', source: 'urn:http:test', id: 'h1' }] });
+    expect(await accepted.json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: 0,
+      results: [{ status: 'accepted', source: 'urn:http:test', id: 'h1' }],
+    });
 
     const duplicate = await post(shanghai, event('h1'), structured);
     expect(duplicate.status).toBe(200);
-    expect(((await duplicate.json()) as { results: unknown[] }).results).toEqual([{ status: 'duplicate', source: 'urn:http:test', id: 'h1' }]);
+    expect(((await duplicate.json()) as { results: unknown[] }).results).toEqual([
+      { status: 'duplicate', source: 'urn:http:test', id: 'h1' },
+    ]);
 
     const foreign = await post(shanghai, event('h2', 'CNNGB'), structured);
     expect(foreign.status).toBe(422);
-    expect(((await foreign.json()) as { results: Array<{ reason: string }> }).results[0]!.reason).toBe('forbidden_port');
+    expect(((await foreign.json()) as { results: Array<{ reason: string }> }).results[0]!.reason).toBe(
+      'forbidden_port',
+    );
 
-    const batch = await post(shanghai, `[${event('h3')},${event('h4')},${event('h1')},{"specversion":"1.0"}]`, { 'content-type': 'application/cloudevents-batch+json' });
+    const batch = await post(shanghai, `[${event('h3')},${event('h4')},${event('h1')},{"specversion":"1.0"}]`, {
+      'content-type': 'application/cloudevents-batch+json',
+    });
     expect(batch.status).toBe(200);
-    const batchBody = (await batch.json()) as { accepted: number; duplicates: number; rejected: number; results: Array<{ status: string; reason?: string }> };
+    const batchBody = (await batch.json()) as {
+      accepted: number;
+      duplicates: number;
+      rejected: number;
+      results: Array<{ status: string; reason?: string }>;
+    };
     expect(batchBody).toMatchObject({ accepted: 2, duplicates: 1, rejected: 1 });
-    expect(batchBody.results.map((r) => r.reason ?? r.status)).toEqual(['accepted', 'accepted', 'duplicate', 'invalid_envelope']);
+    expect(batchBody.results.map((r) => r.reason ?? r.status)).toEqual([
+      'accepted',
+      'accepted',
+      'duplicate',
+      'invalid_envelope',
+    ]);
 
     const xml = readFileSync(join(fixtures, 'valid/xml/sw.lab.test.v1.xml'));
     const binary = await post(shanghai, xml, {
-      'content-type': 'application/xml', 'ce-specversion': '1.0', 'ce-id': 'h-xml-1', 'ce-source': 'urn:http:test',
-      'ce-type': 'sw.lab.test.v1', 'ce-time': '2026-10-07T11:00:00+08:00', 'ce-port': 'CNSHA',
+      'content-type': 'application/xml',
+      'ce-specversion': '1.0',
+      'ce-id': 'h-xml-1',
+      'ce-source': 'urn:http:test',
+      'ce-type': 'sw.lab.test.v1',
+      'ce-time': '2026-10-07T11:00:00+08:00',
+      'ce-port': 'CNSHA',
     });
     expect(binary.status).toBe(202);
-    await waitUntil('the HTTP events reach the canonical topic', 30_000, () => eventOf('h-xml-1') !== undefined && eventOf('h4') !== undefined);
-    expect(eventOf('h-xml-1')!.data).toEqual({ sampleId: 'S-5501', stage: 'result', lab: 'third_party', adopted: true });
+    await waitUntil(
+      'the HTTP events reach the canonical topic',
+      30_000,
+      () => eventOf('h-xml-1') !== undefined && eventOf('h4') !== undefined,
+    );
+    expect(eventOf('h-xml-1')!.data).toEqual({
+      sampleId: 'S-5501',
+      stage: 'result',
+      lab: 'third_party',
+      adopted: true,
+    });
 
     const badBatch = await post(shanghai, '[{"specversion"', { 'content-type': 'application/cloudevents-batch+json' });
     expect(badBatch.status).toBe(400);
@@ -167,8 +236,10 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     const output = stack.cli(['dlq', 'redrive', '--reason', 'unknown_port']);
     expect(output).toContain('re-drove 1 dead letters with reason unknown_port');
     // Still unknown: refused again, with the same original bytes.
-    await waitUntil('the re-driven filing is dead-lettered again', 30_000, () =>
-      deadLetters.messages.filter((m) => m.headers['x-reject-reason'] === 'unknown_port').length === 2,
+    await waitUntil(
+      'the re-driven filing is dead-lettered again',
+      30_000,
+      () => deadLetters.messages.filter((m) => m.headers['x-reject-reason'] === 'unknown_port').length === 2,
     );
     const [first, second] = deadLetters.messages.filter((m) => m.headers['x-reject-reason'] === 'unknown_port');
     expect(second!.value.equals(first!.value)).toBe(true);

@@ -46,7 +46,8 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
       })),
     );
 
-  const monthly = (kpi: string, port = 'CNSHA') => indicators.latestByKey<IndicatorMessage>().get(`${port}|${kpi}|month|${october}`);
+  const monthly = (kpi: string, port = 'CNSHA') =>
+    indicators.latestByKey<IndicatorMessage>().get(`${port}|${kpi}|month|${october}`);
 
   it('publishes measure-1 indicators on sw.indicators.v1 with hand-computed values', async () => {
     // Out of order: decisions and certificates first, applications last.
@@ -54,7 +55,11 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
     await publish(fixture.filter((line) => !line.includes('sw.permit.applied.v1')));
     await publish(applications);
 
-    await waitUntil('m1.instant_share for October has 6 samples', 90_000, () => monthly('m1.instant_share')?.samples === 6);
+    await waitUntil(
+      'm1.instant_share for October has 6 samples',
+      90_000,
+      () => monthly('m1.instant_share')?.samples === 6,
+    );
     await waitUntil('m1.ecert_share for October has 6 samples', 30_000, () => monthly('m1.ecert_share')?.samples === 6);
 
     const instant = monthly('m1.instant_share')!;
@@ -86,13 +91,19 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
   });
 
   it('serves the same numbers from GET /v1/ports/{port}/scorecard', async () => {
-    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-20`, { headers: authorized(stack.adminKey) });
+    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-10-20`, {
+      headers: authorized(stack.adminKey),
+    });
     expect(response.status).toBe(200);
     const card = (await response.json()) as {
       windowStart: string;
       index: number;
       coverage: number;
-      measures: Array<{ measure: number; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number }> }>;
+      measures: Array<{
+        measure: number;
+        score: number | null;
+        kpis: Array<{ kpi: string; value: number | null; samples: number }>;
+      }>;
     };
     expect(card.windowStart).toBe(october);
     expect(card.measures).toHaveLength(29);
@@ -108,17 +119,27 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
     expect(card.coverage).toBeCloseTo(1 / 29, 12);
     expect(card.measures[1]!.score).toBeNull();
 
-    expect((await fetch(`${stack.api}/v1/ports/XXNOP/scorecard`, { headers: authorized(stack.adminKey) })).status).toBe(404);
-    expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=year`, { headers: authorized(stack.adminKey) })).status).toBe(400);
+    expect((await fetch(`${stack.api}/v1/ports/XXNOP/scorecard`, { headers: authorized(stack.adminKey) })).status).toBe(
+      404,
+    );
+    expect(
+      (await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=year`, { headers: authorized(stack.adminKey) })).status,
+    ).toBe(400);
     expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard`)).status).toBe(401);
     const ningbo = stack.createKey('port:CNNGB');
     expect((await fetch(`${stack.api}/v1/ports/CNSHA/scorecard`, { headers: authorized(ningbo) })).status).toBe(403);
-    expect((await fetch(`${stack.api}/v1/ports/CNNGB/scorecard?date=2026-10-20`, { headers: authorized(ningbo) })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.api}/v1/ports/CNNGB/scorecard?date=2026-10-20`, { headers: authorized(ningbo) })).status,
+    ).toBe(200);
   });
 
   it('does not double-count a full re-send, and dead-letters a bad filing with its bytes and reason', async () => {
     const before = indicators.messages.length;
-    const bad = JSON.stringify({ ...(JSON.parse(fixture[0]!) as object), id: 'CNSHA-BAD-1', data: { permitId: 'CNSHA-BAD-1', kind: 'fish', channel: 'electronic' } });
+    const bad = JSON.stringify({
+      ...(JSON.parse(fixture[0]!) as object),
+      id: 'CNSHA-BAD-1',
+      data: { permitId: 'CNSHA-BAD-1', kind: 'fish', channel: 'electronic' },
+    });
     await publish([...fixture, bad]);
     await waitUntil('the bad filing is dead-lettered', 60_000, () => deadLetters.messages.length === 1);
     const dead = deadLetters.messages[0]!;

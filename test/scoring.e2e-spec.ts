@@ -49,16 +49,34 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
 
   it('publishes, for the golden event set, the indicators and scores of the independent reference', async () => {
     const lines = readFileSync(join(ROOT, 'test/golden/events.ndjson'), 'utf8').trim().split('\n');
-    const distinct = new Set(lines.map((line) => { const e = JSON.parse(line) as { source: string; id: string }; return `${e.source} ${e.id}`; })).size;
+    const distinct = new Set(
+      lines.map((line) => {
+        const e = JSON.parse(line) as { source: string; id: string };
+        return `${e.source} ${e.id}`;
+      }),
+    ).size;
     for (let start = 0; start < lines.length; start += 500) {
       await bus.publish(
         stack.topics.filings,
-        lines.slice(start, start + 500).map((line) => ({ key: (JSON.parse(line) as { port: string }).port, value: line, headers: { 'content-type': 'application/cloudevents+json' } })),
+        lines
+          .slice(start, start + 500)
+          .map((line) => ({
+            key: (JSON.parse(line) as { port: string }).port,
+            value: line,
+            headers: { 'content-type': 'application/cloudevents+json' },
+          })),
       );
     }
     await waitUntil(`the scorer stored ${distinct} events`, 120_000, async () => (await eventCount()) === distinct);
     const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as Expected;
-    const pending = async () => Number((await database.query('SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n'))[0].n);
+    const pending = async () =>
+      Number(
+        (
+          await database.query(
+            'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
+          )
+        )[0].n,
+      );
     await waitUntil('the outbox is empty', 60_000, async () => (await pending()) === 0);
     await waitUntil('the topics hold every expected key', 60_000, () => {
       const latest = indicators.latestByKey<IndicatorMessage>();
@@ -69,7 +87,12 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     const mismatches = Object.entries(expected.indicators)
       .filter(([key, want]) => {
         const got = latest.get(key)!;
-        return got.samples !== want.samples || got.scored !== want.scored || !close(got.value, want.value) || !close(got.attainment, want.attainment);
+        return (
+          got.samples !== want.samples ||
+          got.scored !== want.scored ||
+          !close(got.value, want.value) ||
+          !close(got.attainment, want.attainment)
+        );
       })
       .map(([key, want]) => `${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(latest.get(key))}`);
     expect(mismatches.slice(0, 5)).toEqual([]);
@@ -80,23 +103,57 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       .map(([key, want]) => `${key}: expected ${want}, got ${latestScores.get(key)?.score}`);
     expect(scoreMismatches.slice(0, 5)).toEqual([]);
     const index = latestScores.get('CNAKA|index|month|2026-10-01T00:00:00+06:00')!;
-    expect(index).toMatchObject({ kind: 'port', port: 'CNAKA', grain: 'month', windowEnd: '2026-11-01T00:00:00+06:00', catalogueVersion: '2024.1' });
+    expect(index).toMatchObject({
+      kind: 'port',
+      port: 'CNAKA',
+      grain: 'month',
+      windowEnd: '2026-11-01T00:00:00+06:00',
+      catalogueVersion: '2024.1',
+    });
     expect(index.coverage).toBeGreaterThan(0.5);
   });
 
   it('serves simulator traffic as indicators and scorecards', async () => {
     const before = await eventCount();
-    const output = stack.cli(['simulate', '--ports', '3', '--days', '5', '--seed', '11', '--end', '2026-11-20', '--quiet']);
+    const output = stack.cli([
+      'simulate',
+      '--ports',
+      '3',
+      '--days',
+      '5',
+      '--seed',
+      '11',
+      '--end',
+      '2026-11-20',
+      '--quiet',
+    ]);
     const published = Number(/published (\d+) simulated filings/.exec(output)![1]);
     expect(published).toBeGreaterThan(500);
-    await waitUntil('the simulated events are stored', 120_000, async () => (await eventCount()) > before + published * 0.9);
+    await waitUntil(
+      'the simulated events are stored',
+      120_000,
+      async () => (await eventCount()) > before + published * 0.9,
+    );
     await waitUntil('an indicator of the simulated week arrives', 60_000, () =>
       indicators.latestByKey<IndicatorMessage>().has('CNSHA|m1.instant_share|week|2026-11-16T00:00:00+08:00'),
     );
-    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=week&date=2026-11-17`, { headers: authorized(stack.adminKey) });
+    const response = await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=week&date=2026-11-17`, {
+      headers: authorized(stack.adminKey),
+    });
     expect(response.status).toBe(200);
-    const card = (await response.json()) as { index: number | null; coverage: number; measures: Array<{ measure: number; score: number | null; basis: string; kpis: Array<{ kpi: string; value: number | null; samples: number }> }> };
-    const topic = indicators.latestByKey<IndicatorMessage>().get('CNSHA|m1.instant_share|week|2026-11-16T00:00:00+08:00')!;
+    const card = (await response.json()) as {
+      index: number | null;
+      coverage: number;
+      measures: Array<{
+        measure: number;
+        score: number | null;
+        basis: string;
+        kpis: Array<{ kpi: string; value: number | null; samples: number }>;
+      }>;
+    };
+    const topic = indicators
+      .latestByKey<IndicatorMessage>()
+      .get('CNSHA|m1.instant_share|week|2026-11-16T00:00:00+08:00')!;
     const served = card.measures[0]!.kpis.find((k) => k.kpi === 'm1.instant_share')!;
     expect({ value: served.value, samples: served.samples }).toEqual({ value: topic.value, samples: topic.samples });
     expect(card.coverage).toBeGreaterThan(0.5);

@@ -33,7 +33,11 @@ export interface RunningStack {
  * the broker of global-setup. Each stack gets its own database and topics (suffixed with its
  * name), so test files never see each other's data. Service output: test-artifacts/logs/.
  */
-export async function startStack(name: string, apiPort: number, extraEnv: Record<string, string> = {}): Promise<RunningStack> {
+export async function startStack(
+  name: string,
+  apiPort: number,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningStack> {
   const environment = e2eEnvironment();
   const databaseUrl = await createDatabase(environment.databaseUrl, name);
   const topics: StackTopics = {
@@ -58,7 +62,12 @@ export async function startStack(name: string, apiPort: number, extraEnv: Record
     ...extraEnv,
   };
   const cli = (args: string[]) =>
-    execFileSync(process.execPath, [join(ROOT, 'bin/portscore.js'), ...args], { env, cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [join(ROOT, 'bin/portscore.js'), ...args], {
+      env,
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   cli(['migrate']);
   const logs = join(ROOT, 'test-artifacts', 'logs');
   mkdirSync(logs, { recursive: true });
@@ -74,7 +83,11 @@ export async function startStack(name: string, apiPort: number, extraEnv: Record
     return child;
   });
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitUntil(`${api}/health answers`, 60_000, async () => (await fetch(`${api}/health`).catch(() => undefined))?.ok === true);
+  await waitUntil(
+    `${api}/health answers`,
+    60_000,
+    async () => (await fetch(`${api}/health`).catch(() => undefined))?.ok === true,
+  );
   const createKey = (role: string) => cli(['keys', 'create', '--role', role, '--label', `e2e ${name}`]).trim();
   return {
     api,
@@ -115,7 +128,11 @@ async function createDatabase(serverUrl: string, name: string): Promise<string> 
   return url.toString();
 }
 
-export async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
+export async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean> | boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;

@@ -33,7 +33,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.status(STATUS[error.code]).json({ error: error.code, detail: error.detail });
     } else if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'http_error';
+      const code =
+        status === 401
+          ? 'unauthorized'
+          : status === 403
+            ? 'forbidden'
+            : status === 404
+              ? 'not_found'
+              : status === 413
+                ? 'payload_too_large'
+                : 'http_error';
       response.status(status).json({ error: code, detail: error.message });
     } else {
       console.error('api: unexpected error', error);

@@ -20,7 +20,11 @@ export class ApiModule {
       imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule],
       controllers: [CatalogueController, HealthController],
       providers: [
-        { provide: API_KEYS, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgApiKeyStore(dataSource) },
+        {
+          provide: API_KEYS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new PgApiKeyStore(dataSource),
+        },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

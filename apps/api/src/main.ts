@@ -29,7 +29,9 @@ async function main(): Promise<void> {
       .setTitle('Portscore API')
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .addSecurityRequirements('api-key').setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.').build(),
+      .addSecurityRequirements('api-key')
+      .setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.')
+      .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   closeOnSignals('api', async () => {

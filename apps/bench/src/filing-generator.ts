@@ -17,14 +17,32 @@ export function gatewayLoad(count: number, runId: string): OutgoingMessage[] {
       continue;
     }
     const id = `${runId}-${n}`;
-    const base = { specversion: '1.0', id, source: `urn:bench:${port.toLowerCase()}`, time: '2026-10-12T08:00:00+08:00', port };
+    const base = {
+      specversion: '1.0',
+      id,
+      source: `urn:bench:${port.toLowerCase()}`,
+      time: '2026-10-12T08:00:00+08:00',
+      port,
+    };
     if (n % 20 === 18) {
-      messages.push({ key: port, value: JSON.stringify({ ...base, type: 'sw.bonded.filing.v1', data: { filingId: id, source: 'fax' } }), headers: STRUCTURED });
+      messages.push({
+        key: port,
+        value: JSON.stringify({ ...base, type: 'sw.bonded.filing.v1', data: { filingId: id, source: 'fax' } }),
+        headers: STRUCTURED,
+      });
       continue;
     }
     switch (n % 4) {
       case 0:
-        messages.push({ key: port, value: JSON.stringify({ ...base, type: 'sw.permit.applied.v1', data: { permitId: id, kind: 'food', channel: 'electronic' } }), headers: STRUCTURED });
+        messages.push({
+          key: port,
+          value: JSON.stringify({
+            ...base,
+            type: 'sw.permit.applied.v1',
+            data: { permitId: id, kind: 'food', channel: 'electronic' },
+          }),
+          headers: STRUCTURED,
+        });
         break;
       case 1:
         messages.push({
@@ -32,7 +50,14 @@ export function gatewayLoad(count: number, runId: string): OutgoingMessage[] {
           value: JSON.stringify({
             ...base,
             type: 'sw.fee.charged.v1',
-            data: { operatorId: 'OP1', invoiceId: id, lines: [{ code: 'THC20', quantity: 2, amount: 1720, currency: 'CNY' }, { code: 'DOC', quantity: 1, amount: 450, currency: 'CNY' }] },
+            data: {
+              operatorId: 'OP1',
+              invoiceId: id,
+              lines: [
+                { code: 'THC20', quantity: 2, amount: 1720, currency: 'CNY' },
+                { code: 'DOC', quantity: 1, amount: 450, currency: 'CNY' },
+              ],
+            },
           }),
           headers: STRUCTURED,
         });
@@ -40,7 +65,11 @@ export function gatewayLoad(count: number, runId: string): OutgoingMessage[] {
       case 2:
         messages.push({
           key: port,
-          value: JSON.stringify({ ...base, type: 'sw.equipment_interchange.v1', data: { eirId: id, containerNumber: 'MSCU1234565', direction: 'gate_in', electronic: true } }),
+          value: JSON.stringify({
+            ...base,
+            type: 'sw.equipment_interchange.v1',
+            data: { eirId: id, containerNumber: 'MSCU1234565', direction: 'gate_in', electronic: true },
+          }),
           headers: STRUCTURED,
         });
         break;
@@ -49,8 +78,13 @@ export function gatewayLoad(count: number, runId: string): OutgoingMessage[] {
           key: port,
           value: `<sw.clearance.milestone.v1><declarationId>${id}</declarationId><milestone>released</milestone><goods>general</goods><enterpriseId>E1</enterpriseId><creditLevel>general</creditLevel></sw.clearance.milestone.v1>`,
           headers: {
-            'content-type': 'application/xml', ce_specversion: '1.0', ce_id: id, ce_source: base.source,
-            ce_type: 'sw.clearance.milestone.v1', ce_time: base.time, ce_port: port,
+            'content-type': 'application/xml',
+            ce_specversion: '1.0',
+            ce_id: id,
+            ce_source: base.source,
+            ce_type: 'sw.clearance.milestone.v1',
+            ce_time: base.time,
+            ce_port: port,
           },
         });
     }

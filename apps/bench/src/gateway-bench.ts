@@ -39,11 +39,21 @@ async function main(): Promise<void> {
     TOPIC_INDICATORS: `sw.indicators.v1.${runId}`,
     TOPIC_SCORES: `sw.scores.v1.${runId}`,
   };
-  const env = { ...process.env, KAFKA_BROKERS: infrastructure.kafkaBrokers, DATABASE_URL: infrastructure.databaseUrl, KAFKA_CLIENT_ID: `portscore-${runId}`, ...topics, LOG_LEVEL: 'warn', NO_COLOR: '1' };
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: infrastructure.kafkaBrokers,
+    DATABASE_URL: infrastructure.databaseUrl,
+    KAFKA_CLIENT_ID: `portscore-${runId}`,
+    ...topics,
+    LOG_LEVEL: 'warn',
+    NO_COLOR: '1',
+  };
   try {
     await ensureDatabase(infrastructure.databaseUrl);
     await migrate(infrastructure.databaseUrl);
-    await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 4, maxMessageBytes: 8 * 1024 * 1024 })));
+    await bus.ensureTopics(
+      Object.values(topics).map((topic) => ({ topic, partitions: 4, maxMessageBytes: 8 * 1024 * 1024 })),
+    );
 
     log(`publishing ${count} filings to ${topics.TOPIC_FILINGS}`);
     const messages = gatewayLoad(count, runId);
@@ -57,11 +67,16 @@ async function main(): Promise<void> {
 
     const database = new Client({ connectionString: infrastructure.databaseUrl });
     await database.connect();
-    const counted = async () => Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')).rows[0].n);
+    const counted = async () =>
+      Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')).rows[0].n);
 
     log('starting the gateway');
     const spawned = Date.now();
-    const gateway = spawn(process.execPath, ['-r', join(root, 'bin/register-paths.js'), join(root, 'dist/apps/gateway/src/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const gateway = spawn(
+      process.execPath,
+      ['-r', join(root, 'bin/register-paths.js'), join(root, 'dist/apps/gateway/src/main.js')],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     let firstAt = 0;
     let firstCount = 0;
     let peakRssKb = 0;
@@ -83,7 +98,9 @@ async function main(): Promise<void> {
       gateway.once('exit', () => r());
       gateway.kill('SIGTERM');
     });
-    const breakdown = (await database.query('SELECT outcome, sum(count) AS n FROM ingest_count GROUP BY outcome ORDER BY outcome')).rows;
+    const breakdown = (
+      await database.query('SELECT outcome, sum(count) AS n FROM ingest_count GROUP BY outcome ORDER BY outcome')
+    ).rows;
     await database.end();
     if (done < count) throw new Error(`the gateway processed ${done} of ${count} in 30 minutes`);
 
@@ -95,7 +112,9 @@ async function main(): Promise<void> {
       gatewaySecondsFromStart: Number(((finishedAt - spawned) / 1000).toFixed(2)),
       gatewayPerSecond: Math.round((count - firstCount) / steadySeconds),
       gatewayPeakRssMb: Math.round(peakRssKb / 1024),
-      outcomes: Object.fromEntries(breakdown.map((row: { outcome: string; n: string }) => [row.outcome, Number(row.n)])),
+      outcomes: Object.fromEntries(
+        breakdown.map((row: { outcome: string; n: string }) => [row.outcome, Number(row.n)]),
+      ),
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
     };
     console.log(`filings                ${count}`);

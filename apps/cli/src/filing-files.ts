@@ -60,8 +60,11 @@ function fromText(text: string, where: string): FileFiling {
 
 function isRecord(value: unknown): value is { headers: Record<string, unknown>; value: string } {
   return (
-    typeof value === 'object' && value !== null && !('specversion' in value) &&
-    typeof (value as { value?: unknown }).value === 'string' && typeof (value as { headers?: unknown }).headers === 'object'
+    typeof value === 'object' &&
+    value !== null &&
+    !('specversion' in value) &&
+    typeof (value as { value?: unknown }).value === 'string' &&
+    typeof (value as { headers?: unknown }).headers === 'object'
   );
 }
 

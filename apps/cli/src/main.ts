@@ -35,7 +35,22 @@ it and/or --header ce_type=… --header ce_id=… --header ce_source=… --heade
 
 Settings come from environment variables; see .env.example for each one and its default.`;
 
-const WITH_VALUE = ['--http', '--api-key', '--header', '--reason', '--limit', '--role', '--label', '--ports', '--days', '--rate', '--seed', '--per-day', '--end', '--out'];
+const WITH_VALUE = [
+  '--http',
+  '--api-key',
+  '--header',
+  '--reason',
+  '--limit',
+  '--role',
+  '--label',
+  '--ports',
+  '--days',
+  '--rate',
+  '--seed',
+  '--per-day',
+  '--end',
+  '--out',
+];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -47,7 +62,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       if (files.length === 0) return usage('validate needs at least one FILE');
-      return validateCommand(configOrExit('portscore'), readFilingFiles(files, headerOptions(args)), args.includes('--json'));
+      return validateCommand(
+        configOrExit('portscore'),
+        readFilingFiles(files, headerOptions(args)),
+        args.includes('--json'),
+      );
     case 'publish': {
       if (files.length === 0) return usage('publish needs at least one FILE');
       const http = option(args, '--http');

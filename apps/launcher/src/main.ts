@@ -52,7 +52,9 @@ async function main(): Promise<void> {
 
   if (!args.includes('--no-samples')) {
     const folder = seedsPath(config.seedsDir, 'filings');
-    const files = readdirSync(folder).filter((f) => f.endsWith('.ndjson')).map((f) => join(folder, f));
+    const files = readdirSync(folder)
+      .filter((f) => f.endsWith('.ndjson'))
+      .map((f) => join(folder, f));
     const published = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'publish', '--quiet', ...files], {
       stdio: 'inherit',
       env: process.env,
@@ -60,28 +62,41 @@ async function main(): Promise<void> {
     if (published.status !== 0) throw new Error('publishing the sample filings failed');
   }
   const key = adminKey();
-  if (!args.includes('--no-samples')) await printScorecard(api, 'CNSHA', 'month', '2026-06-05', key, (card) => card.measures[0]!.kpis.every((k) => k.samples > 0));
+  if (!args.includes('--no-samples'))
+    await printScorecard(api, 'CNSHA', 'month', '2026-06-05', key, (card) =>
+      card.measures[0]!.kpis.every((k) => k.samples > 0),
+    );
   if (!args.includes('--no-simulation')) {
     log('publishing 30 days of simulated traffic for every port (npx portscore simulate)');
-    const simulated = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'simulate', '--days', '30', '--per-day', '80', '--seed', '1'], {
-      stdio: 'inherit',
-      env: process.env,
-    });
+    const simulated = spawnSync(
+      process.execPath,
+      [join(root, 'bin/portscore.js'), 'simulate', '--days', '30', '--per-day', '80', '--seed', '1'],
+      {
+        stdio: 'inherit',
+        env: process.env,
+      },
+    );
     if (simulated.status !== 0) throw new Error('publishing the simulated traffic failed');
     const today = new Date().toISOString().slice(0, 10);
     await printScorecard(api, 'CNNGB', 'month', today, key, (card) => card.coverage > 0.5);
   }
-  log(`Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-06-05'`);
+  log(
+    `Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-06-05'`,
+  );
   log(`OpenAPI:    ${api}/docs`);
   log(`An admin API key was created for this run (revoke it with: npx portscore keys revoke ${key.split('_')[1]})`);
   log('Running. Press Ctrl-C to stop.');
 }
 
 function startService(name: string): ChildProcess {
-  const child = spawn(process.execPath, ['-r', join(root, 'bin/register-paths.js'), join(root, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(root, 'bin/register-paths.js'), join(root, `dist/apps/${name}/src/main.js`)],
+    {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()
@@ -101,10 +116,14 @@ function startService(name: string): ChildProcess {
 
 /** A fresh admin key for the printed examples (the API needs a key for every data endpoint). */
 function adminKey(): string {
-  const created = spawnSync(process.execPath, [join(root, 'bin/portscore.js'), 'keys', 'create', '--role', 'admin', '--label', 'npm start'], {
-    env: process.env,
-    encoding: 'utf8',
-  });
+  const created = spawnSync(
+    process.execPath,
+    [join(root, 'bin/portscore.js'), 'keys', 'create', '--role', 'admin', '--label', 'npm start'],
+    {
+      env: process.env,
+      encoding: 'utf8',
+    },
+  );
   if (created.status !== 0) throw new Error(`creating an API key failed: ${created.stderr}`);
   return created.stdout.trim();
 }
@@ -114,10 +133,22 @@ type Card = {
   windowEnd: string;
   index: number | null;
   coverage: number;
-  measures: Array<{ measure: number; titleEn: string; score: number | null; kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }> }>;
+  measures: Array<{
+    measure: number;
+    titleEn: string;
+    score: number | null;
+    kpis: Array<{ kpi: string; value: number | null; samples: number; target: number; scored: boolean }>;
+  }>;
 };
 
-async function printScorecard(api: string, port: string, grain: string, date: string, key: string, ready: (card: Card) => boolean): Promise<void> {
+async function printScorecard(
+  api: string,
+  port: string,
+  grain: string,
+  date: string,
+  key: string,
+  ready: (card: Card) => boolean,
+): Promise<void> {
   const url = `${api}/v1/ports/${port}/scorecard?grain=${grain}&date=${date}`;
   const deadline = Date.now() + 120_000;
   let card: Card | undefined;
@@ -131,10 +162,14 @@ async function printScorecard(api: string, port: string, grain: string, date: st
   for (const measure of card.measures.filter((m) => m.kpis.some((k) => k.samples > 0)).slice(0, 6)) {
     console.log(`  M${measure.measure} ${measure.titleEn}: score ${fmt(measure.score)}`);
     for (const kpi of measure.kpis) {
-      console.log(`    ${kpi.kpi.padEnd(22)} value ${fmt(kpi.value).padStart(8)}  target ${String(kpi.target).padStart(5)}  samples ${kpi.samples}${kpi.scored ? '' : ' (not scored)'}`);
+      console.log(
+        `    ${kpi.kpi.padEnd(22)} value ${fmt(kpi.value).padStart(8)}  target ${String(kpi.target).padStart(5)}  samples ${kpi.samples}${kpi.scored ? '' : ' (not scored)'}`,
+      );
     }
   }
-  console.log(`  port index ${fmt(card.index)}, coverage ${card.coverage.toFixed(3)} (${Math.round(card.coverage * 29)}/29 measures with data)`);
+  console.log(
+    `  port index ${fmt(card.index)}, coverage ${card.coverage.toFixed(3)} (${Math.round(card.coverage * 29)}/29 measures with data)`,
+  );
 }
 
 function fmt(value: number | null): string {

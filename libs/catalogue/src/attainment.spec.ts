@@ -2,7 +2,14 @@ import { attainment, measureScoreFromKpis, scoreKpi } from './attainment';
 import type { CatalogueKpi } from './catalogue';
 
 const share: CatalogueKpi = {
-  id: 'm1.instant_share', measure: 1, title: '', unit: 'share', direction: 'up', target: 0.9, minSamples: 5, definition: '',
+  id: 'm1.instant_share',
+  measure: 1,
+  title: '',
+  unit: 'share',
+  direction: 'up',
+  target: 0.9,
+  minSamples: 5,
+  definition: '',
 };
 
 describe('attainment', () => {
@@ -17,7 +24,13 @@ describe('attainment', () => {
   });
 
   it('reports but does not score a KPI below its minimum samples', () => {
-    expect(scoreKpi(share, { value: 1, samples: 4 })).toEqual({ value: 1, samples: 4, target: 0.9, scored: false, attainment: null });
+    expect(scoreKpi(share, { value: 1, samples: 4 })).toEqual({
+      value: 1,
+      samples: 4,
+      target: 0.9,
+      scored: false,
+      attainment: null,
+    });
     expect(scoreKpi(share, { value: 0.45, samples: 5 }).attainment).toBeCloseTo(0.5, 12);
   });
 

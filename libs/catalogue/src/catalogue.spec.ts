@@ -22,7 +22,12 @@ describe('seeds/catalogue.json', () => {
   });
 
   it('carries the SPEC §3 targets and minimum samples', () => {
-    expect(catalogue.kpi('m1.instant_share')).toMatchObject({ target: 0.9, direction: 'up', minSamples: 5, measure: 1 });
+    expect(catalogue.kpi('m1.instant_share')).toMatchObject({
+      target: 0.9,
+      direction: 'up',
+      minSamples: 5,
+      measure: 1,
+    });
     expect(catalogue.kpi('m1.p90_hours')).toMatchObject({ target: 24, direction: 'down', unit: 'hours' });
     expect(catalogue.kpi('m27.advanced_upgrades')).toMatchObject({ target: 1, minSamples: 1 });
     expect(catalogue.allKpis()).toHaveLength(28);

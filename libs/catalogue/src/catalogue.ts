@@ -48,10 +48,13 @@ export class MeasureCatalogue {
       if (measure.number !== index + 1) throw new Error(`catalogue: measures[${index}].number must be ${index + 1}`);
       for (const kpi of measure.kpis) {
         const where = `catalogue: measure ${measure.number} KPI ${kpi.id}`;
-        if (!kpi.id.startsWith(`m${measure.number}.`)) throw new Error(`${where}: id must start with m${measure.number}.`);
+        if (!kpi.id.startsWith(`m${measure.number}.`))
+          throw new Error(`${where}: id must start with m${measure.number}.`);
         if (!(kpi.target > 0)) throw new Error(`${where}: target must be a positive number`);
-        if (!Number.isInteger(kpi.minSamples) || kpi.minSamples < 1) throw new Error(`${where}: minSamples must be a positive integer`);
-        if (kpi.direction !== 'up' && kpi.direction !== 'down') throw new Error(`${where}: direction must be up or down`);
+        if (!Number.isInteger(kpi.minSamples) || kpi.minSamples < 1)
+          throw new Error(`${where}: minSamples must be a positive integer`);
+        if (kpi.direction !== 'up' && kpi.direction !== 'down')
+          throw new Error(`${where}: direction must be up or down`);
         kpis.set(kpi.id, { ...kpi, measure: measure.number });
       }
     });

@@ -44,7 +44,15 @@ export function extractFacts(event: CanonicalEvent): CaseFact[] {
   const key = eventKey(event);
   const data = event.data as Record<string, unknown>;
   const fact = (caseType: string, caseId: unknown, milestone: unknown): CaseFact[] => [
-    { port: event.port, caseType, caseId: String(caseId), milestone: String(milestone), at, attrs: data, eventKey: key },
+    {
+      port: event.port,
+      caseType,
+      caseId: String(caseId),
+      milestone: String(milestone),
+      at,
+      attrs: data,
+      eventKey: key,
+    },
   ];
   switch (event.type) {
     case 'sw.permit.applied.v1':

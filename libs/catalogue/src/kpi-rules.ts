@@ -121,7 +121,13 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm1.ecert_share',
     caseType: CASE_TYPES.certificate,
     completing: 'issued',
-    compute: (cases) => plainShare(cases, 'issued', (c) => c.kind === 'entry_inspection', (c) => c.electronic === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'issued',
+        (c) => c.kind === 'entry_inspection',
+        (c) => c.electronic === true,
+      ),
   },
   // M2 fresh produce
   {
@@ -148,8 +154,10 @@ export const KPI_RULES: readonly KpiRule[] = [
       const level = (c: CaseRecord) => attr(c, 'declared', 'creditLevel');
       const advanced = cases.filter((c) => level(c) === 'advanced');
       const general = cases.filter((c) => level(c) === 'general');
-      const rate = (group: CaseRecord[]) => group.filter((c) => c.milestones.inspection_ordered !== undefined).length / group.length;
-      if (advanced.length === 0 || general.length === 0 || rate(general) === 0) return { value: null, samples: advanced.length };
+      const rate = (group: CaseRecord[]) =>
+        group.filter((c) => c.milestones.inspection_ordered !== undefined).length / group.length;
+      if (advanced.length === 0 || general.length === 0 || rate(general) === 0)
+        return { value: null, samples: advanced.length };
       return { value: rate(advanced) / rate(general), samples: advanced.length };
     },
   },
@@ -158,7 +166,13 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm4.single_document_share',
     caseType: CASE_TYPES.handover,
     completing: 'handed_over',
-    compute: (cases) => plainShare(cases, 'handed_over', (h) => h.multimodal === true, (h) => h.singleDocument === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'handed_over',
+        (h) => h.multimodal === true,
+        (h) => h.singleDocument === true,
+      ),
   },
   {
     kpi: 'm4.direct_share',
@@ -185,7 +199,11 @@ export const KPI_RULES: readonly KpiRule[] = [
     caseType: CASE_TYPES.taxReview,
     completing: 'decided',
     compute: (cases) => {
-      const hours = durations(cases.filter((c) => attr(c, 'decided', 'erpLinked') === true), 'submitted', 'decided');
+      const hours = durations(
+        cases.filter((c) => attr(c, 'decided', 'erpLinked') === true),
+        'submitted',
+        'decided',
+      );
       return share(hours.length, hours.filter((h) => h <= 24).length);
     },
   },
@@ -208,14 +226,26 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm9.erp_share',
     caseType: CASE_TYPES.bondedFiling,
     completing: 'filed',
-    compute: (cases) => plainShare(cases, 'filed', () => true, (f) => f.source === 'erp'),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'filed',
+        () => true,
+        (f) => f.source === 'erp',
+      ),
   },
   // M10 NEV / dangerous goods
   {
     kpi: 'm10.batch_share',
     caseType: CASE_TYPES.dangerousGoodsInspection,
     completing: 'inspected',
-    compute: (cases) => plainShare(cases, 'inspected', () => true, (i) => i.batchInspection === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'inspected',
+        () => true,
+        (i) => i.batchInspection === true,
+      ),
   },
   // M12 trade service enterprises
   {
@@ -223,7 +253,12 @@ export const KPI_RULES: readonly KpiRule[] = [
     caseType: CASE_TYPES.issuedTransportDocument,
     completing: 'issued',
     compute: (cases) =>
-      plainShare(cases, 'issued', (d) => d.issuerRole === 'trade_service_enterprise', (d) => d.isElectronic === true),
+      plainShare(
+        cases,
+        'issued',
+        (d) => d.issuerRole === 'trade_service_enterprise',
+        (d) => d.isElectronic === true,
+      ),
   },
   // M17 smart customs
   {
@@ -237,14 +272,25 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm18.e_exchange_share',
     caseType: CASE_TYPES.certificate,
     completing: 'issued',
-    compute: (cases) => plainShare(cases, 'issued', (c) => c.kind === 'sps', (c) => c.electronic === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'issued',
+        (c) => c.kind === 'sps',
+        (c) => c.electronic === true,
+      ),
   },
   {
     kpi: 'm18.verified_share',
     caseType: CASE_TYPES.certificate,
     completing: 'issued',
     compute: (cases) =>
-      plainShare(cases, 'issued', (c) => c.kind === 'sps' && c.direction === 'import', (c) => c.verifiedOnline === true),
+      plainShare(
+        cases,
+        'issued',
+        (c) => c.kind === 'sps' && c.direction === 'import',
+        (c) => c.verifiedOnline === true,
+      ),
   },
   // M19 remote supervision
   {
@@ -253,7 +299,9 @@ export const KPI_RULES: readonly KpiRule[] = [
     completing: 'performed',
     compute: (cases) => {
       const visits = new Set(
-        cases.filter((c) => attr(c, 'performed', 'remote') !== true).map((c) => String(attr(c, 'performed', 'visitId'))),
+        cases
+          .filter((c) => attr(c, 'performed', 'remote') !== true)
+          .map((c) => String(attr(c, 'performed', 'visitId'))),
       );
       return { value: cases.length === 0 ? null : visits.size / cases.length, samples: cases.length };
     },
@@ -269,20 +317,38 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm20.ebl_share',
     caseType: CASE_TYPES.issuedTransportDocument,
     completing: 'issued',
-    compute: (cases) => plainShare(cases, 'issued', () => true, (d) => d.isElectronic === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'issued',
+        () => true,
+        (d) => d.isElectronic === true,
+      ),
   },
   {
     kpi: 'm20.paperless_eir_share',
     caseType: CASE_TYPES.equipmentInterchange,
     completing: 'interchanged',
-    compute: (cases) => plainShare(cases, 'interchanged', () => true, (e) => e.electronic === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'interchanged',
+        () => true,
+        (e) => e.electronic === true,
+      ),
   },
   // M22 one entry, two declarations
   {
     kpi: 'm22.dual_share',
     caseType: CASE_TYPES.dualDeclaration,
     completing: 'declared',
-    compute: (cases) => plainShare(cases, 'declared', () => true, (d) => d.dualSubmission === true),
+    compute: (cases) =>
+      plainShare(
+        cases,
+        'declared',
+        () => true,
+        (d) => d.dualSubmission === true,
+      ),
   },
   // M23 / M24 port charges against the published catalogue
   {
@@ -296,7 +362,11 @@ export const KPI_RULES: readonly KpiRule[] = [
       let compliant = 0;
       for (const charge of cases) {
         const at = charge.milestones.charged!.at;
-        const catalogue = effectiveCatalogue(context.catalogues ?? [], String(attr(charge, 'charged', 'operatorId')), at);
+        const catalogue = effectiveCatalogue(
+          context.catalogues ?? [],
+          String(attr(charge, 'charged', 'operatorId')),
+          at,
+        );
         for (const line of (attr(charge, 'charged', 'lines') as ChargeLine[] | undefined) ?? []) {
           lines += 1;
           if (catalogue && lineWithinCatalogue(line, catalogue)) compliant += 1;
@@ -327,7 +397,8 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm26.third_party_adopted_share',
     caseType: CASE_TYPES.labTest,
     completing: 'result',
-    compute: (cases) => shareOf(cases, (c) => attr(c, 'result', 'lab') === 'third_party' && attr(c, 'result', 'adopted') === true),
+    compute: (cases) =>
+      shareOf(cases, (c) => attr(c, 'result', 'lab') === 'third_party' && attr(c, 'result', 'adopted') === true),
   },
   // M27 AEO cultivation
   {
@@ -356,7 +427,8 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm28.lenient_share',
     caseType: CASE_TYPES.disclosure,
     completing: 'decided',
-    compute: (cases) => shareOf(cases, (c) => ['no_penalty', 'reduced'].includes(String(attr(c, 'decided', 'outcome')))),
+    compute: (cases) =>
+      shareOf(cases, (c) => ['no_penalty', 'reduced'].includes(String(attr(c, 'decided', 'outcome')))),
   },
 ];
 
@@ -382,7 +454,11 @@ interface EffectiveCatalogue {
  * The operator's catalogue in force at `at`: the published one with the greatest effectiveFrom
  * not after `at` (ties: the later publication).
  */
-export function effectiveCatalogue(catalogues: readonly CaseRecord[], operatorId: string, at: Date): EffectiveCatalogue | undefined {
+export function effectiveCatalogue(
+  catalogues: readonly CaseRecord[],
+  operatorId: string,
+  at: Date,
+): EffectiveCatalogue | undefined {
   let best: Milestone | undefined;
   for (const record of catalogues) {
     const published = record.milestones.published;

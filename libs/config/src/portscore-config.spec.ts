@@ -19,7 +19,12 @@ describe('loadConfig', () => {
   it('names every bad variable at once', () => {
     let error: unknown;
     try {
-      loadConfig({ KAFKA_BROKERS: 'localhost', API_PORT: '70000', DATABASE_URL: 'mysql://x', TOPIC_EVENTS: 'bad topic' });
+      loadConfig({
+        KAFKA_BROKERS: 'localhost',
+        API_PORT: '70000',
+        DATABASE_URL: 'mysql://x',
+        TOPIC_EVENTS: 'bad topic',
+      });
     } catch (caught) {
       error = caught;
     }

@@ -28,7 +28,9 @@ export interface PortscoreConfig {
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example for every setting and its default.`);
+    super(
+      `invalid configuration:\n  - ${problems.join('\n  - ')}\nSee .env.example for every setting and its default.`,
+    );
     this.name = 'ConfigurationError';
   }
 }
@@ -78,7 +80,10 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     return value;
   };
 
-  const kafkaBrokers = read('KAFKA_BROKERS').split(',').map((broker) => broker.trim()).filter(Boolean);
+  const kafkaBrokers = read('KAFKA_BROKERS')
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
   for (const broker of kafkaBrokers) {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) problems.push(`KAFKA_BROKERS: ${broker} is not host:port`);
   }

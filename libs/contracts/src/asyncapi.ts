@@ -5,13 +5,32 @@ import { dataSchemas, type JsonSchema } from './json-schema';
 
 const INDICATOR: JsonSchema = {
   type: 'object',
-  required: ['port', 'measure', 'kpi', 'grain', 'windowStart', 'windowEnd', 'value', 'samples', 'target', 'attainment', 'scored', 'catalogueVersion', 'computedAt'],
+  required: [
+    'port',
+    'measure',
+    'kpi',
+    'grain',
+    'windowStart',
+    'windowEnd',
+    'value',
+    'samples',
+    'target',
+    'attainment',
+    'scored',
+    'catalogueVersion',
+    'computedAt',
+  ],
   properties: {
     port: { type: 'string', examples: ['CNSHA'] },
     measure: { type: 'integer', minimum: 1, maximum: 29 },
     kpi: { type: 'string', examples: ['m1.instant_share'] },
     grain: { type: 'string', enum: ['day', 'week', 'month'] },
-    windowStart: { type: 'string', format: 'date-time', description: "RFC 3339 in the port's offset", examples: ['2026-10-01T00:00:00+08:00'] },
+    windowStart: {
+      type: 'string',
+      format: 'date-time',
+      description: "RFC 3339 in the port's offset",
+      examples: ['2026-10-01T00:00:00+08:00'],
+    },
     windowEnd: { type: 'string', format: 'date-time', description: 'exclusive' },
     value: { type: ['number', 'null'] },
     samples: { type: 'integer', minimum: 0 },
@@ -46,7 +65,10 @@ const SCORE: JsonSchema = {
  * data schemas, reject reasons), so docs/asyncapi.json cannot drift from the code.
  */
 export function asyncApiDocument(): JsonSchema {
-  const schemas = JSON.parse(JSON.stringify(dataSchemas()).replaceAll('#/$defs/', '#/components/schemas/')) as Record<string, JsonSchema>;
+  const schemas = JSON.parse(JSON.stringify(dataSchemas()).replaceAll('#/$defs/', '#/components/schemas/')) as Record<
+    string,
+    JsonSchema
+  >;
   const filingMessages = Object.fromEntries(
     EVENT_TYPES.map((type) => [messageName(type), { $ref: `#/components/messages/${messageName(type)}` }]),
   );
@@ -91,7 +113,8 @@ export function asyncApiDocument(): JsonSchema {
       },
       deadLetters: {
         address: 'sw.filings.dlq.v1',
-        description: 'Refused filings: original bytes and headers untouched, plus x-reject-reason, x-reject-detail and x-origin.',
+        description:
+          'Refused filings: original bytes and headers untouched, plus x-reject-reason, x-reject-detail and x-origin.',
         messages: { deadLetter: { $ref: '#/components/messages/deadLetter' } },
       },
       indicators: {
@@ -101,7 +124,8 @@ export function asyncApiDocument(): JsonSchema {
       },
       scores: {
         address: 'sw.scores.v1',
-        description: 'Compacted. Measure scores (key port|m<N>|grain|windowStart) and port indices (key port|index|grain|windowStart).',
+        description:
+          'Compacted. Measure scores (key port|m<N>|grain|windowStart) and port indices (key port|index|grain|windowStart).',
         messages: { score: { $ref: '#/components/messages/score' } },
       },
     },
@@ -125,7 +149,9 @@ export function asyncApiDocument(): JsonSchema {
               'x-reject-reason': {
                 type: 'string',
                 enum: Object.keys(REJECT_REASONS),
-                description: Object.entries(REJECT_REASONS).map(([code, meaning]) => `${code}: ${meaning}`).join('; '),
+                description: Object.entries(REJECT_REASONS)
+                  .map(([code, meaning]) => `${code}: ${meaning}`)
+                  .join('; '),
               },
               'x-reject-detail': { type: 'string', description: 'human-readable; names the field and the rule' },
               'x-origin': { type: 'string', description: 'topic/partition/offset of the refused message, or http' },
@@ -141,7 +167,10 @@ export function asyncApiDocument(): JsonSchema {
 }
 
 function messageName(type: string): string {
-  return type.replace(/^sw\./, '').replace(/\.v1$/, '').replace(/[._]([a-z])/g, (_, c: string) => c.toUpperCase());
+  return type
+    .replace(/^sw\./, '')
+    .replace(/\.v1$/, '')
+    .replace(/[._]([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function envelope(type: EventType): JsonSchema {

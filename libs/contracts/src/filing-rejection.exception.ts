@@ -32,14 +32,15 @@ export const REJECT_REASONS: Record<FilingRejectCode, string> = {
   [FilingRejectCode.InvalidXml]: 'the XML payload is not well-formed, or its root does not match ce_type',
   [FilingRejectCode.XmlDoctypeForbidden]: 'the XML declares a DOCTYPE or entities (never expanded)',
   [FilingRejectCode.UnsupportedContentType]: 'the content-type is none of the accepted ones',
-  [FilingRejectCode.InvalidEnvelope]: 'a CloudEvents attribute is missing or malformed (specversion, id, source, time, …)',
+  [FilingRejectCode.InvalidEnvelope]:
+    'a CloudEvents attribute is missing or malformed (specversion, id, source, time, …)',
   [FilingRejectCode.UnknownType]: 'the type is not an event type of the contract',
   [FilingRejectCode.UnknownPort]: 'the port is not registered in seeds/ports.json',
   [FilingRejectCode.ValidationFailed]: 'a data field breaks the contract (the detail names field and rule)',
   [FilingRejectCode.FutureTime]: 'the event time is more than 5 minutes ahead of the ingest clock',
   [FilingRejectCode.Conflict]: 'the same (source, id) was accepted before with different content',
   [FilingRejectCode.Oversize]: 'the body is larger than MAX_FILING_BYTES (1 MiB by default)',
-  [FilingRejectCode.ForbiddenPort]: "the credential used over HTTP may publish only for its own port",
+  [FilingRejectCode.ForbiddenPort]: 'the credential used over HTTP may publish only for its own port',
   [FilingRejectCode.ProcessingError]: 'validating the filing raised an unexpected error (the detail says which)',
   [FilingRejectCode.RetriesExhausted]: 'processing failed repeatedly for a transient reason; re-drive it',
 };

@@ -75,23 +75,73 @@ describe('FilingValidator', () => {
       }),
     );
     expect(event.data).toEqual({
-      certificateId: 'C1', kind: 'sps', direction: 'import', partnerCountry: 'NZ', electronic: true, verifiedOnline: false,
+      certificateId: 'C1',
+      kind: 'sps',
+      direction: 'import',
+      partnerCountry: 'NZ',
+      electronic: true,
+      verifiedOnline: false,
     });
   });
 
   it.each([
-    ['bad JSON', { value: Buffer.from('{"specversion":'), headers: {} }, FilingRejectCode.InvalidJson, 'body is not JSON'],
-    ['wrong specversion', structured({ ...permit, specversion: '0.3' }), FilingRejectCode.InvalidEnvelope, 'specversion: must be "1.0"'],
+    [
+      'bad JSON',
+      { value: Buffer.from('{"specversion":'), headers: {} },
+      FilingRejectCode.InvalidJson,
+      'body is not JSON',
+    ],
+    [
+      'wrong specversion',
+      structured({ ...permit, specversion: '0.3' }),
+      FilingRejectCode.InvalidEnvelope,
+      'specversion: must be "1.0"',
+    ],
     ['missing id', structured({ ...permit, id: undefined }), FilingRejectCode.InvalidEnvelope, 'id: is required'],
-    ['unknown type', structured({ ...permit, type: 'sw.unknown.v1' }), FilingRejectCode.UnknownType, 'type: sw.unknown.v1'],
+    [
+      'unknown type',
+      structured({ ...permit, type: 'sw.unknown.v1' }),
+      FilingRejectCode.UnknownType,
+      'type: sw.unknown.v1',
+    ],
     ['unknown port', structured({ ...permit, port: 'XXABC' }), FilingRejectCode.UnknownPort, 'port: XXABC'],
-    ['time without offset', structured({ ...permit, time: '2026-10-05T09:00:00' }), FilingRejectCode.InvalidEnvelope, 'time: must be an RFC 3339'],
-    ['a day that does not exist', structured({ ...permit, time: '2026-02-30T09:00:00+08:00' }), FilingRejectCode.InvalidEnvelope, 'time: must be an RFC 3339'],
-    ['future time', structured({ ...permit, time: '2026-10-10T08:06:00+08:00' }), FilingRejectCode.FutureTime, 'time: 2026-10-10T08:06:00+08:00'],
-    ['bad enum', structured({ ...permit, data: { ...permit.data, kind: 'fish' } }), FilingRejectCode.ValidationFailed, 'data.kind'],
-    ['unknown field', structured({ ...permit, data: { ...permit.data, colour: 'red' } }), FilingRejectCode.ValidationFailed, 'data.colour'],
+    [
+      'time without offset',
+      structured({ ...permit, time: '2026-10-05T09:00:00' }),
+      FilingRejectCode.InvalidEnvelope,
+      'time: must be an RFC 3339',
+    ],
+    [
+      'a day that does not exist',
+      structured({ ...permit, time: '2026-02-30T09:00:00+08:00' }),
+      FilingRejectCode.InvalidEnvelope,
+      'time: must be an RFC 3339',
+    ],
+    [
+      'future time',
+      structured({ ...permit, time: '2026-10-10T08:06:00+08:00' }),
+      FilingRejectCode.FutureTime,
+      'time: 2026-10-10T08:06:00+08:00',
+    ],
+    [
+      'bad enum',
+      structured({ ...permit, data: { ...permit.data, kind: 'fish' } }),
+      FilingRejectCode.ValidationFailed,
+      'data.kind',
+    ],
+    [
+      'unknown field',
+      structured({ ...permit, data: { ...permit.data, colour: 'red' } }),
+      FilingRejectCode.ValidationFailed,
+      'data.colour',
+    ],
     ['oversize', structured({ ...permit, subject: 'x'.repeat(5000) }), FilingRejectCode.Oversize, 'limit is 4096'],
-    ['XML for now', { value: Buffer.from('<a/>'), headers: { 'content-type': 'text/plain' } }, FilingRejectCode.UnsupportedContentType, 'text/plain'],
+    [
+      'XML for now',
+      { value: Buffer.from('<a/>'), headers: { 'content-type': 'text/plain' } },
+      FilingRejectCode.UnsupportedContentType,
+      'text/plain',
+    ],
   ])('rejects %s with a reason naming the field', (_name, filing, code, detail) => {
     const result = rejection(filing as RawFiling);
     expect(result.code).toBe(code);
@@ -99,6 +149,8 @@ describe('FilingValidator', () => {
   });
 
   it('accepts a time up to 5 minutes ahead of the ingest clock', () => {
-    expect(validator.validate(structured({ ...permit, time: '2026-10-10T08:05:00+08:00' })).time).toBe('2026-10-10T00:05:00.000Z');
+    expect(validator.validate(structured({ ...permit, time: '2026-10-10T08:05:00+08:00' })).time).toBe(
+      '2026-10-10T00:05:00.000Z',
+    );
   });
 });

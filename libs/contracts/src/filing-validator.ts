@@ -58,7 +58,9 @@ export class FilingValidator {
     const contentType = (filing.headers['content-type'] ?? STRUCTURED).split(';')[0]!.trim().toLowerCase();
     if (contentType === STRUCTURED) {
       const envelope = asObject(parseJson(text), 'body');
-      return this.validateEnvelope(envelope.type === DCSA_TRANSPORT_DOCUMENT_TYPE ? fromDcsaNotification(envelope) : envelope);
+      return this.validateEnvelope(
+        envelope.type === DCSA_TRANSPORT_DOCUMENT_TYPE ? fromDcsaNotification(envelope) : envelope,
+      );
     }
     const attributes = binaryAttributes(filing.headers);
     if (contentType === 'application/json') {
@@ -130,7 +132,10 @@ export class FilingValidator {
       throw new FilingRejectedException(FilingRejectCode.UnknownType, `type: ${type} is not a known event type`);
     }
     if (document.root !== type) {
-      throw new FilingRejectedException(FilingRejectCode.InvalidXml, `body: root element is ${document.root}, expected ${type} (the ce_type)`);
+      throw new FilingRejectedException(
+        FilingRejectCode.InvalidXml,
+        `body: root element is ${document.root}, expected ${type} (the ce_type)`,
+      );
     }
     const schemas = dataSchemas();
     const dataClass = EVENT_DATA_CLASSES[type].name;
@@ -145,7 +150,10 @@ function validateData(type: EventType, raw: unknown): Record<string, unknown> {
   if (errors.length > 0) {
     throw new FilingRejectedException(FilingRejectCode.ValidationFailed, describe(errors, 'data'));
   }
-  return normalise({ ...EVENT_DATA_DEFAULTS[type], ...(JSON.parse(JSON.stringify(instance)) as Record<string, unknown>) }, type);
+  return normalise(
+    { ...EVENT_DATA_DEFAULTS[type], ...(JSON.parse(JSON.stringify(instance)) as Record<string, unknown>) },
+    type,
+  );
 }
 
 /** Canonical values: times in UTC. */
@@ -172,7 +180,10 @@ function describe(errors: ValidationError[], path: string): string {
 function checkStructure(value: unknown, path: string, depth: number): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
-    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: nested deeper than ${MAX_DEPTH} levels`);
+    throw new FilingRejectedException(
+      FilingRejectCode.ValidationFailed,
+      `${path}: nested deeper than ${MAX_DEPTH} levels`,
+    );
   }
   for (const [key, child] of Object.entries(value)) {
     if (FORBIDDEN_KEYS.has(key)) {

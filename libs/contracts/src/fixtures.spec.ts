@@ -8,15 +8,24 @@ import { type Port, PortRegistry } from './port-registry';
 
 const root = join(__dirname, '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures');
-const ports = new PortRegistry((JSON.parse(readFileSync(join(root, 'seeds', 'ports.json'), 'utf8')) as { ports: Port[] }).ports);
-const validator = new FilingValidator({ ports, maxBytes: 1024 * 1024, maxFutureMs: 5 * 60_000, now: () => new Date('2026-11-01T00:00:00Z') });
+const ports = new PortRegistry(
+  (JSON.parse(readFileSync(join(root, 'seeds', 'ports.json'), 'utf8')) as { ports: Port[] }).ports,
+);
+const validator = new FilingValidator({
+  ports,
+  maxBytes: 1024 * 1024,
+  maxFutureMs: 5 * 60_000,
+  now: () => new Date('2026-11-01T00:00:00Z'),
+});
 const structured = { 'content-type': 'application/cloudevents+json' };
 
 function readFiling(path: string, headers?: Record<string, string>): RawFiling {
   const sidecar = path.replace(/\.xml$/, '.headers.json');
   return {
     value: readFileSync(path),
-    headers: headers ?? (path.endsWith('.xml') ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, string>) : structured),
+    headers:
+      headers ??
+      (path.endsWith('.xml') ? (JSON.parse(readFileSync(sidecar, 'utf8')) as Record<string, string>) : structured),
   };
 }
 
@@ -63,27 +72,62 @@ describe('valid fixtures', () => {
       type: 'sw.certificate.issued.v1',
       time: '2026-10-03T04:20:00.000Z',
       port: 'CNSHA',
-      data: { certificateId: 'AU-PC-2026-0048211', kind: 'sps', direction: 'import', partnerCountry: 'AU', electronic: true, verifiedOnline: false },
+      data: {
+        certificateId: 'AU-PC-2026-0048211',
+        kind: 'sps',
+        direction: 'import',
+        partnerCountry: 'AU',
+        electronic: true,
+        verifiedOnline: false,
+      },
     });
   });
 
   it('maps an ePhyto export certificate: partner is the importing country; ID with attributes', () => {
     const event = validator.validate(readFiling(join(fixtures, 'valid/ephyto/cnngb-to-nz-export.xml')));
     expect(event.data).toEqual({
-      certificateId: 'CN-NGB-PC-2026-771', kind: 'sps', direction: 'export', partnerCountry: 'NZ', electronic: true, verifiedOnline: false,
+      certificateId: 'CN-NGB-PC-2026-771',
+      kind: 'sps',
+      direction: 'export',
+      partnerCountry: 'NZ',
+      electronic: true,
+      verifiedOnline: false,
     });
   });
 
   it.each([
-    ['issued-paper.json', { transportDocumentReference: 'HHL71800001', status: 'ISSUED', isElectronic: false, issuerRole: 'carrier' }],
-    ['issued-electronic-wave.json', { transportDocumentReference: 'HHL71800002', status: 'ISSUED', isElectronic: true, issuerRole: 'carrier', platform: 'WAVE' }],
-    ['surrender-for-delivery.json', { transportDocumentReference: 'HHL71800002', status: 'SURRENDERED', isElectronic: true, issuerRole: 'carrier' }],
-    ['draft.json', { transportDocumentReference: 'HHL71800003', status: 'OTHER', isElectronic: true, issuerRole: 'carrier' }],
+    [
+      'issued-paper.json',
+      { transportDocumentReference: 'HHL71800001', status: 'ISSUED', isElectronic: false, issuerRole: 'carrier' },
+    ],
+    [
+      'issued-electronic-wave.json',
+      {
+        transportDocumentReference: 'HHL71800002',
+        status: 'ISSUED',
+        isElectronic: true,
+        issuerRole: 'carrier',
+        platform: 'WAVE',
+      },
+    ],
+    [
+      'surrender-for-delivery.json',
+      { transportDocumentReference: 'HHL71800002', status: 'SURRENDERED', isElectronic: true, issuerRole: 'carrier' },
+    ],
+    [
+      'draft.json',
+      { transportDocumentReference: 'HHL71800003', status: 'OTHER', isElectronic: true, issuerRole: 'carrier' },
+    ],
   ])('maps the DCSA eBL 3 notification %s', (file, data) => {
     const path = join(fixtures, 'valid/dcsa', file);
     const notification = JSON.parse(readFileSync(path, 'utf8')) as { id: string; source: string };
     const event = validator.validate(readFiling(path));
-    expect(event).toMatchObject({ id: notification.id, source: notification.source, type: 'sw.transport_document.v1', port: 'CNSHA' });
+    expect(event).toMatchObject({
+      id: notification.id,
+      source: notification.source,
+      type: 'sw.transport_document.v1',
+      port: 'CNSHA',
+    });
     expect(event.data).toEqual(data);
   });
 });
@@ -102,15 +146,18 @@ describe('invalid fixtures', () => {
     for (const type of EVENT_TYPES) expect(manifest.map((c) => c.file)).toContain(`json/${type}.json`);
   });
 
-  it.each(manifest.map((c) => [c.file, c] as const))('rejects %s with its reason and a detail naming the field', (_file, testCase) => {
-    let rejection: FilingRejectedException | undefined;
-    try {
-      validator.validate(readFiling(join(fixtures, 'invalid', testCase.file), testCase.headers));
-    } catch (error) {
-      if (!(error instanceof FilingRejectedException)) throw error;
-      rejection = error;
-    }
-    expect(rejection?.code).toBe(testCase.reason);
-    expect(rejection?.detail).toContain(testCase.detail);
-  });
+  it.each(manifest.map((c) => [c.file, c] as const))(
+    'rejects %s with its reason and a detail naming the field',
+    (_file, testCase) => {
+      let rejection: FilingRejectedException | undefined;
+      try {
+        validator.validate(readFiling(join(fixtures, 'invalid', testCase.file), testCase.headers));
+      } catch (error) {
+        if (!(error instanceof FilingRejectedException)) throw error;
+        rejection = error;
+      }
+      expect(rejection?.code).toBe(testCase.reason);
+      expect(rejection?.detail).toContain(testCase.detail);
+    },
+  );
 });

@@ -10,7 +10,9 @@ import { allEventSchemas } from './json-schema';
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-const validators = Object.fromEntries(Object.entries(allEventSchemas()).map(([type, schema]) => [type, ajv.compile(schema)]));
+const validators = Object.fromEntries(
+  Object.entries(allEventSchemas()).map(([type, schema]) => [type, ajv.compile(schema)]),
+);
 
 /** The published JSON Schemas agree with the enforced rules on every fixture. */
 describe('generated JSON Schemas', () => {

@@ -61,7 +61,11 @@ export function eventSchema(type: EventType): JsonSchema {
       id: { type: 'string', minLength: 1, maxLength: 128 },
       source: { type: 'string', format: 'uri-reference', minLength: 1 },
       type: { const: type },
-      time: { type: 'string', format: 'date-time', description: 'RFC 3339 with offset; at most 5 minutes ahead of the ingest clock' },
+      time: {
+        type: 'string',
+        format: 'date-time',
+        description: 'RFC 3339 with offset; at most 5 minutes ahead of the ingest clock',
+      },
       port: { type: 'string', description: 'a port id of seeds/ports.json, e.g. CNSHA' },
       subject: { type: 'string' },
       datacontenttype: { type: 'string' },

@@ -1,7 +1,6 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Parses RFC 3339 with a mandatory offset; returns undefined for anything else. */
 export function parseRfc3339(text: string): Date | undefined {

@@ -24,8 +24,10 @@ class MemoryIngestStore implements IngestStore {
   }
 
   async record(entry: IngestRecord) {
-    for (const r of entry.receipts) if (!this.receipts.has(`${r.source} ${r.id}`)) this.receipts.set(`${r.source} ${r.id}`, r.digest);
-    for (const c of entry.counts) this.totals.set(`${c.outcome}|${c.reason}`, (this.totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
+    for (const r of entry.receipts)
+      if (!this.receipts.has(`${r.source} ${r.id}`)) this.receipts.set(`${r.source} ${r.id}`, r.digest);
+    for (const c of entry.counts)
+      this.totals.set(`${c.outcome}|${c.reason}`, (this.totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
     if (entry.position) {
       const p = entry.position;
       this.positions.set(`${p.groupId}|${p.topic}|${p.partition}`, p.nextOffset);
@@ -64,14 +66,24 @@ function filing(envelope: object, offset?: number): IncomingFiling {
 }
 
 const applied = (id: string, permitId = 'P1', port = 'CNSHA') => ({
-  specversion: '1.0', id, source: 'urn:q', type: 'sw.permit.applied.v1', time: '2026-10-05T09:00:00+08:00', port,
+  specversion: '1.0',
+  id,
+  source: 'urn:q',
+  type: 'sw.permit.applied.v1',
+  time: '2026-10-05T09:00:00+08:00',
+  port,
   data: { permitId, kind: 'food', channel: 'paper' },
 });
 
 function setup() {
   const store = new MemoryIngestStore();
   const publisher = new MemoryPublisher();
-  const validator = new FilingValidator({ ports, maxBytes: 1 << 20, maxFutureMs: 300_000, now: () => new Date('2026-11-01T00:00:00Z') });
+  const validator = new FilingValidator({
+    ports,
+    maxBytes: 1 << 20,
+    maxFutureMs: 300_000,
+    now: () => new Date('2026-11-01T00:00:00Z'),
+  });
   const useCase = new IngestFilingsUseCase(validator, store, publisher, { events: 'events', deadLetters: 'dlq' });
   return { store, publisher, useCase };
 }
@@ -79,7 +91,9 @@ function setup() {
 describe('IngestFilingsUseCase', () => {
   it('accepts new filings, counts repeats as duplicates and dead-letters conflicts and bad input', async () => {
     const { publisher, store, useCase } = setup();
-    const first = await useCase.execute({ filings: [filing(applied('a')), filing(applied('a')), filing(applied('b'))] });
+    const first = await useCase.execute({
+      filings: [filing(applied('a')), filing(applied('a')), filing(applied('b'))],
+    });
     expect(first).toMatchObject({ accepted: 2, duplicates: 1, rejected: 0 });
 
     const second = await useCase.execute({
@@ -90,15 +104,25 @@ describe('IngestFilingsUseCase', () => {
     expect(second.outcomes[2]).toMatchObject({ reason: 'unknown_port' });
 
     expect(publisher.sent.events).toHaveLength(2);
-    expect(JSON.parse(publisher.sent.events![0]!.value as string)).toMatchObject({ id: 'a', time: '2026-10-05T01:00:00.000Z' });
+    expect(JSON.parse(publisher.sent.events![0]!.value as string)).toMatchObject({
+      id: 'a',
+      time: '2026-10-05T01:00:00.000Z',
+    });
     const dead = publisher.sent.dlq!;
     expect(dead).toHaveLength(2);
     // Original bytes and headers travel untouched, with the reason added.
     expect(dead[1]!.value).toEqual(Buffer.from(JSON.stringify({ ...applied('c'), port: 'ZZZZZ' })));
-    expect(dead[1]!.headers).toMatchObject({ 'x-reject-reason': 'unknown_port', 'x-origin': 'test/0/9', 'x-trace': Buffer.from([0xff, 0x00]) });
+    expect(dead[1]!.headers).toMatchObject({
+      'x-reject-reason': 'unknown_port',
+      'x-origin': 'test/0/9',
+      'x-trace': Buffer.from([0xff, 0x00]),
+    });
     expect(String(dead[1]!.headers!['x-reject-detail'])).toContain('port: ZZZZZ');
     expect(Object.fromEntries(store.totals)).toEqual({
-      'accepted|': 2, 'duplicate|': 2, 'rejected|conflict': 1, 'rejected|unknown_port': 1,
+      'accepted|': 2,
+      'duplicate|': 2,
+      'rejected|conflict': 1,
+      'rejected|unknown_port': 1,
     });
   });
 
@@ -109,8 +133,13 @@ describe('IngestFilingsUseCase', () => {
     const binary: IncomingFiling = {
       value: Buffer.from(JSON.stringify(event.data)),
       headers: {
-        'content-type': 'application/json', ce_specversion: '1.0', ce_id: 'a', ce_source: 'urn:q',
-        ce_type: event.type, ce_time: '2026-10-05T01:00:00Z', ce_port: 'CNSHA',
+        'content-type': 'application/json',
+        ce_specversion: '1.0',
+        ce_id: 'a',
+        ce_source: 'urn:q',
+        ce_type: event.type,
+        ce_time: '2026-10-05T01:00:00Z',
+        ce_port: 'CNSHA',
       },
       rawHeaders: {},
       key: 'CNSHA',
@@ -125,7 +154,10 @@ describe('IngestFilingsUseCase', () => {
     await useCase.execute({ filings: [filing(applied('a'), 10), filing(applied('b'), 11)], partition });
     expect(store.positions.get('g|sw.filings.v1|0')).toBe('12');
     // The same messages again (offsets not committed before a crash), plus one new.
-    const again = await useCase.execute({ filings: [filing(applied('a'), 10), filing(applied('b'), 11), filing(applied('c'), 12)], partition });
+    const again = await useCase.execute({
+      filings: [filing(applied('a'), 10), filing(applied('b'), 11), filing(applied('c'), 12)],
+      partition,
+    });
     expect(again).toMatchObject({ accepted: 1, duplicates: 0, alreadyProcessed: 2 });
     expect(store.totals.get('accepted|')).toBe(3);
     expect(publisher.sent.events).toHaveLength(3);
@@ -133,16 +165,28 @@ describe('IngestFilingsUseCase', () => {
 
   it('refuses filings for another port than the caller may publish for', async () => {
     const { publisher, useCase } = setup();
-    const result = await useCase.execute({ filings: [filing(applied('a')), filing(applied('n', 'P9', 'CNNGB'))], onlyPort: 'CNSHA' });
+    const result = await useCase.execute({
+      filings: [filing(applied('a')), filing(applied('n', 'P9', 'CNNGB'))],
+      onlyPort: 'CNSHA',
+    });
     expect(result.outcomes.map((o) => o.status)).toEqual(['accepted', 'rejected']);
-    expect(result.outcomes[1]).toMatchObject({ reason: 'forbidden_port', detail: 'port: this credential may publish for CNSHA only, not CNNGB' });
+    expect(result.outcomes[1]).toMatchObject({
+      reason: 'forbidden_port',
+      detail: 'port: this credential may publish for CNSHA only, not CNNGB',
+    });
     expect(publisher.sent.dlq).toHaveLength(1);
   });
 
   it('dead-letters a whole batch with retries_exhausted and the last error', async () => {
     const { publisher, useCase } = setup();
-    await useCase.deadLetterAll({ filings: [filing(applied('a'), 1), filing(applied('b'), 2)] }, 'failed 5 times; last error: connection refused');
-    expect(publisher.sent.dlq!.map((m) => m.headers!['x-reject-reason'])).toEqual(['retries_exhausted', 'retries_exhausted']);
+    await useCase.deadLetterAll(
+      { filings: [filing(applied('a'), 1), filing(applied('b'), 2)] },
+      'failed 5 times; last error: connection refused',
+    );
+    expect(publisher.sent.dlq!.map((m) => m.headers!['x-reject-reason'])).toEqual([
+      'retries_exhausted',
+      'retries_exhausted',
+    ]);
     expect(publisher.sent.dlq![0]!.headers!['x-reject-detail']).toBe('failed 5 times; last error: connection refused');
   });
 });

@@ -9,7 +9,12 @@ import {
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
 import type { IngestStore, OutcomeCount } from '@portscore/persistence';
 
-import type { FilingOutcome, IncomingFiling, IngestFilingsCommand, IngestFilingsResult } from './ingest-filings.command';
+import type {
+  FilingOutcome,
+  IncomingFiling,
+  IngestFilingsCommand,
+  IngestFilingsResult,
+} from './ingest-filings.command';
 
 export interface IngestTopics {
   events: string;
@@ -75,7 +80,9 @@ export class IngestFilingsUseCase {
       receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
       counts: countOutcomes(outcomes),
       position:
-        command.partition && last !== undefined ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() } : undefined,
+        command.partition && last !== undefined
+          ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() }
+          : undefined,
     });
 
     return {
@@ -105,7 +112,10 @@ export class IngestFilingsUseCase {
     return command.filings.filter((filing) => filing.offset === undefined || BigInt(filing.offset) >= BigInt(next));
   }
 
-  private validate(filing: IncomingFiling, onlyPort: string | undefined):
+  private validate(
+    filing: IncomingFiling,
+    onlyPort: string | undefined,
+  ):
     | { filing: IncomingFiling; event: CanonicalEvent; digest: string }
     | { filing: IncomingFiling; event?: undefined; rejection: FilingRejectedException } {
     try {
@@ -125,7 +135,10 @@ export class IngestFilingsUseCase {
       // A filing that trips an unexpected error is this filing's problem, not the partition's.
       return {
         filing,
-        rejection: new FilingRejectedException(FilingRejectCode.ProcessingError, `unexpected error: ${(error as Error).message}`),
+        rejection: new FilingRejectedException(
+          FilingRejectCode.ProcessingError,
+          `unexpected error: ${(error as Error).message}`,
+        ),
       };
     }
   }

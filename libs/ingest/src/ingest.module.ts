@@ -19,12 +19,19 @@ export const INGEST_STORE = Symbol('IngestStore');
       useFactory: (config: PortscoreConfig, ports: PortRegistry) =>
         new FilingValidator({ ports, maxBytes: config.maxFilingBytes, maxFutureMs: config.maxFutureMinutes * 60_000 }),
     },
-    { provide: INGEST_STORE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgIngestStore(dataSource) },
+    {
+      provide: INGEST_STORE,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new PgIngestStore(dataSource),
+    },
     {
       provide: IngestFilingsUseCase,
       inject: [FilingValidator, INGEST_STORE, KafkaBus, CONFIG],
       useFactory: (validator: FilingValidator, store: PgIngestStore, bus: KafkaBus, config: PortscoreConfig) =>
-        new IngestFilingsUseCase(validator, store, bus, { events: config.topics.events, deadLetters: config.topics.deadLetters }),
+        new IngestFilingsUseCase(validator, store, bus, {
+          events: config.topics.events,
+          deadLetters: config.topics.deadLetters,
+        }),
     },
   ],
   exports: [IngestFilingsUseCase, INGEST_STORE],

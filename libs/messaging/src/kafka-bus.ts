@@ -9,13 +9,7 @@ import {
   type Producer,
 } from 'kafkajs';
 
-import type {
-  ConsumerSpec,
-  IncomingMessage,
-  MessagePublisher,
-  OutgoingMessage,
-  TopicSpec,
-} from './message-bus';
+import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, TopicSpec } from './message-bus';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -169,7 +163,10 @@ export class KafkaBus implements MessagePublisher {
       await consumer.subscribe({ topic, fromBeginning: true });
       const remaining = new Set(ends.keys());
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         consumer
           .run({
             autoCommit: false,
@@ -245,14 +242,17 @@ function decode(topic: string, partition: number, message: KafkaMessage): Incomi
 const PUBLISH_SLICE_BYTES = 512 * 1024;
 
 /** Errors a client retries by itself while a broker starts or a group settles: not worth an ERROR line. */
-const TRANSIENT = /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;
+const TRANSIENT =
+  /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;
 
 const LEVEL_NAMES: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };
 
 /** kafkajs log lines as one JSON object per line on stderr, transient retried errors left out. */
-const quietTransientErrors: logCreator = () => ({ level, log }) => {
-  const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
-  if (level <= logLevel.WARN && TRANSIENT.test(`${message} ${error ?? ''}`)) return;
-  const name = LEVEL_NAMES[level] ?? String(level);
-  process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...rest })}\n`);
-};
+const quietTransientErrors: logCreator =
+  () =>
+  ({ level, log }) => {
+    const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
+    if (level <= logLevel.WARN && TRANSIENT.test(`${message} ${error ?? ''}`)) return;
+    const name = LEVEL_NAMES[level] ?? String(level);
+    process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...rest })}\n`);
+  };

@@ -9,7 +9,12 @@ import { ApiKeys1795791000000 } from './migrations/1795791000000-api-keys';
 import { Scores1795792000000 } from './migrations/1795792000000-scores';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
-export const MIGRATIONS = [InitialSchema1795788937408, IngestAccounting1795790000000, ApiKeys1795791000000, Scores1795792000000];
+export const MIGRATIONS = [
+  InitialSchema1795788937408,
+  IngestAccounting1795790000000,
+  ApiKeys1795791000000,
+  Scores1795792000000,
+];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {

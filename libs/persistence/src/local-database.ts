@@ -31,7 +31,9 @@ export async function localDatabase(root: string, log: (line: string) => void): 
       const ready = /^ready (\S+)$/m.exec(output);
       if (ready) resolve(ready[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with status ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited with status ${code} before it was ready`)),
+    );
   });
   // The helper must not keep this process alive (jest's global setup returns while it runs).
   child.unref();

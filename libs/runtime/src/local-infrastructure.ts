@@ -16,7 +16,11 @@ export interface LocalInfrastructure {
  * set; otherwise the local broker of deploy/kafka/kafka.sh, and the PostgreSQL on
  * 127.0.0.1:5432 or an embedded one.
  */
-export async function localInfrastructure(root: string, database: string, log: (line: string) => void): Promise<LocalInfrastructure> {
+export async function localInfrastructure(
+  root: string,
+  database: string,
+  log: (line: string) => void,
+): Promise<LocalInfrastructure> {
   const stops: Array<() => Promise<void>> = [];
   let kafkaBrokers = process.env.KAFKA_BROKERS ?? '';
   if (!kafkaBrokers) {

@@ -16,7 +16,9 @@ export class RuntimeModule {
   static forService(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 20, retryDelay: 1000 })],
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 20, retryDelay: 1000 }),
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: PORTS, useValue: loadPorts(config.seedsDir) },

@@ -6,7 +6,9 @@ import { EVENT_TYPES, FilingValidator, type Port, PortRegistry } from '@portscor
 import { simulate, type SimulatedPort } from './simulator';
 
 const root = join(__dirname, '..', '..', '..');
-const registry = new PortRegistry((JSON.parse(readFileSync(join(root, 'seeds/ports.json'), 'utf8')) as { ports: Port[] }).ports);
+const registry = new PortRegistry(
+  (JSON.parse(readFileSync(join(root, 'seeds/ports.json'), 'utf8')) as { ports: Port[] }).ports,
+);
 const ports: SimulatedPort[] = ['CNSHA', 'CNPVG', 'CNAKA'].map((id) => ({
   id,
   kind: registry.require(id).kind,

@@ -85,7 +85,12 @@ export function simulate(options: SimulatorOptions): SimulatedFiling[] {
 }
 
 /** Late deliveries go to the end of the stream; re-sends follow their original a little later. */
-function disorder(filings: SimulatedFiling[], random: () => number, lateShare: number, duplicateShare: number): SimulatedFiling[] {
+function disorder(
+  filings: SimulatedFiling[],
+  random: () => number,
+  lateShare: number,
+  duplicateShare: number,
+): SimulatedFiling[] {
   const onTime: SimulatedFiling[] = [];
   const late: SimulatedFiling[] = [];
   for (const filing of filings) {
@@ -210,21 +215,46 @@ class PortTraffic {
       this.emit('logistics', 'sw.cargo.handover.v1', this.during(dayStart), {
         shipmentId: `SH-${this.port.id}-${this.sequence}`,
         mode,
-        pattern: (mode === 'air' || mode === 'rail') && this.chance(0.1 + 0.3 * q) ? (mode === 'air' ? 'apron_direct_pickup' : 'rail_direct_loading') : 'standard',
+        pattern:
+          (mode === 'air' || mode === 'rail') && this.chance(0.1 + 0.3 * q)
+            ? mode === 'air'
+              ? 'apron_direct_pickup'
+              : 'rail_direct_loading'
+            : 'standard',
         multimodal: this.chance(0.3),
         singleDocument: this.chance(0.1 + 0.4 * q),
       });
     }
     for (let i = 0; i < n(0.04); i += 1) this.labTest(dayStart);
-    for (let i = 0; i < n(0.02); i += 1) this.twoStage('customs', 'sw.tax_exemption.review.v1', dayStart, 'caseId', ['submitted', 'decided'], this.hours(30 - 24 * q), { erpLinked: this.chance(0.4 + 0.5 * q) });
+    for (let i = 0; i < n(0.02); i += 1)
+      this.twoStage(
+        'customs',
+        'sw.tax_exemption.review.v1',
+        dayStart,
+        'caseId',
+        ['submitted', 'decided'],
+        this.hours(30 - 24 * q),
+        { erpLinked: this.chance(0.4 + 0.5 * q) },
+      );
     for (let i = 0; i < n(0.03); i += 1) {
-      this.twoStage('ecommerce', 'sw.ecommerce.return.v1', dayStart, 'returnId', ['requested', 'completed'], this.hours(120 - 80 * q), {
-        model: this.pick(['export_retail', 'bonded_import']),
-        crossCustomsArea: this.chance(0.5),
-      });
+      this.twoStage(
+        'ecommerce',
+        'sw.ecommerce.return.v1',
+        dayStart,
+        'returnId',
+        ['requested', 'completed'],
+        this.hours(120 - 80 * q),
+        {
+          model: this.pick(['export_retail', 'bonded_import']),
+          crossCustomsArea: this.chance(0.5),
+        },
+      );
     }
     for (let i = 0; i < n(0.05); i += 1) {
-      this.emit('bonded', 'sw.bonded.filing.v1', this.during(dayStart), { filingId: `BF-${this.port.id}-${this.sequence}`, source: this.chance(0.2 + 0.6 * q) ? 'erp' : 'manual' });
+      this.emit('bonded', 'sw.bonded.filing.v1', this.during(dayStart), {
+        filingId: `BF-${this.port.id}-${this.sequence}`,
+        source: this.chance(0.2 + 0.6 * q) ? 'erp' : 'manual',
+      });
     }
     for (let i = 0; i < n(0.03); i += 1) {
       this.emit('inspection', 'sw.dangerous_goods.inspection.v1', this.during(dayStart), {
@@ -248,8 +278,18 @@ class PortTraffic {
       });
     }
     for (let i = 0; i < n(0.02); i += 1) {
-      this.twoStage('disclosure', 'sw.disclosure.v1', dayStart, 'caseId', ['filed', 'decided'], this.hours(200), {}, (stage) =>
-        stage === 'decided' ? { outcome: this.chance(0.5 + 0.4 * q) ? this.pick(['no_penalty', 'reduced']) : 'penalized' } : {},
+      this.twoStage(
+        'disclosure',
+        'sw.disclosure.v1',
+        dayStart,
+        'caseId',
+        ['filed', 'decided'],
+        this.hours(200),
+        {},
+        (stage) =>
+          stage === 'decided'
+            ? { outcome: this.chance(0.5 + 0.4 * q) ? this.pick(['no_penalty', 'reduced']) : 'penalized' }
+            : {},
       );
     }
   }
@@ -261,8 +301,16 @@ class PortTraffic {
     const applied = this.during(dayStart);
     const instant = this.chance(0.3 + 0.65 * q);
     const decided = applied + (instant ? this.random() * 0.9 : this.hours(20 - 16 * q)) * HOUR;
-    this.emit('quarantine', 'sw.permit.applied.v1', applied, { permitId, kind, channel: this.chance(0.5 + 0.5 * q) ? 'electronic' : 'paper' });
-    this.emit('quarantine', 'sw.permit.decided.v1', decided, { permitId, kind, decision: this.chance(0.92) ? 'approved' : 'rejected' });
+    this.emit('quarantine', 'sw.permit.applied.v1', applied, {
+      permitId,
+      kind,
+      channel: this.chance(0.5 + 0.5 * q) ? 'electronic' : 'paper',
+    });
+    this.emit('quarantine', 'sw.permit.decided.v1', decided, {
+      permitId,
+      kind,
+      decision: this.chance(0.92) ? 'approved' : 'rejected',
+    });
   }
 
   private certificate(dayStart: number): void {
@@ -280,9 +328,21 @@ class PortTraffic {
 
   private declaration(dayStart: number): void {
     const q = this.profile.quality;
-    const goods = this.pick(['fresh_produce', 'general', 'general', 'rnd_material', 'dangerous_goods', 'ecommerce'] as const);
+    const goods = this.pick([
+      'fresh_produce',
+      'general',
+      'general',
+      'rnd_material',
+      'dangerous_goods',
+      'ecommerce',
+    ] as const);
     const creditLevel = this.pick(['advanced', 'general', 'general', 'general', 'discredited'] as const);
-    const common = { declarationId: `DEC-${this.port.id}-${this.sequence}`, goods, enterpriseId: `ENT-${this.port.id}-${Math.floor(this.random() * 40)}`, creditLevel };
+    const common = {
+      declarationId: `DEC-${this.port.id}-${this.sequence}`,
+      goods,
+      enterpriseId: `ENT-${this.port.id}-${Math.floor(this.random() * 40)}`,
+      creditLevel,
+    };
     let at = this.during(dayStart);
     this.emit('customs', 'sw.clearance.milestone.v1', at, { ...common, milestone: 'arrived' });
     at += this.hours(1.5) * HOUR;
@@ -316,7 +376,11 @@ class PortTraffic {
       const overcharge = this.chance(0.15 * (1 - q)) ? 1.1 : 1;
       lines.push({ code, quantity, amount: Math.round(quantity * unit * overcharge * 100) / 100, currency: 'CNY' });
     }
-    this.emit('fees', 'sw.fee.charged.v1', this.during(dayStart), { operatorId: `${this.port.id}-${operator}`, invoiceId: `INV-${this.port.id}-${this.sequence}`, lines });
+    this.emit('fees', 'sw.fee.charged.v1', this.during(dayStart), {
+      operatorId: `${this.port.id}-${operator}`,
+      invoiceId: `INV-${this.port.id}-${this.sequence}`,
+      lines,
+    });
   }
 
   private labTest(dayStart: number): void {
@@ -325,7 +389,12 @@ class PortTraffic {
     const lab = this.chance(0.1 + 0.3 * q) ? 'third_party' : this.pick(['customs', 'joint']);
     const sampled = this.during(dayStart);
     this.emit('lab', 'sw.lab.test.v1', sampled, { sampleId, stage: 'sampled', lab });
-    this.emit('lab', 'sw.lab.test.v1', sampled + this.hours(100 - 60 * q, 0.5) * HOUR, { sampleId, stage: 'result', lab, adopted: this.chance(0.6 + 0.3 * q) });
+    this.emit('lab', 'sw.lab.test.v1', sampled + this.hours(100 - 60 * q, 0.5) * HOUR, {
+      sampleId,
+      stage: 'result',
+      lab,
+      adopted: this.chance(0.6 + 0.3 * q),
+    });
   }
 
   private verifications(dayStart: number, orders: number): void {
@@ -337,7 +406,12 @@ class PortTraffic {
       const orderId = `VO-${this.port.id}-${this.sequence}`;
       const ordered = this.during(dayStart);
       const remote = this.chance(0.1 + 0.4 * q);
-      this.emit('verification', 'sw.verification.v1', ordered, { orderId, enterpriseId: enterprise, stage: 'ordered', remote });
+      this.emit('verification', 'sw.verification.v1', ordered, {
+        orderId,
+        enterpriseId: enterprise,
+        stage: 'ordered',
+        remote,
+      });
       this.emit('verification', 'sw.verification.v1', ordered + this.hours(30) * HOUR, {
         orderId,
         enterpriseId: enterprise,
@@ -361,6 +435,11 @@ class PortTraffic {
     const id = `${system.toUpperCase()}-${this.port.id}-${this.sequence}`;
     const first = this.during(dayStart);
     this.emit(system, type, first, { [idField]: id, stage: stages[0], ...data, ...perStage(stages[0]) });
-    this.emit(system, type, first + Math.max(0.1, durationHours) * HOUR, { [idField]: id, stage: stages[1], ...data, ...perStage(stages[1]) });
+    this.emit(system, type, first + Math.max(0.1, durationHours) * HOUR, {
+      [idField]: id,
+      stage: stages[1],
+      ...data,
+      ...perStage(stages[1]),
+    });
   }
 }

@@ -25,7 +25,8 @@ export const Roles = (...roles: Principal['role'][]) => SetMetadata(ROLES, roles
 
 /** The caller of the current request, set by ApiKeyGuard. */
 export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): Principal => (context.switchToHttp().getRequest<Request & { principal: Principal }>()).principal,
+  (_data: unknown, context: ExecutionContext): Principal =>
+    context.switchToHttp().getRequest<Request & { principal: Principal }>().principal,
 );
 
 /**

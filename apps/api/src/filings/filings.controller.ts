@@ -33,7 +33,11 @@ export class FilingsController {
       'like those from Kafka. A single event answers 202 when accepted, 200 when a duplicate, 422 when rejected.',
   })
   @ApiConsumes('application/cloudevents+json', BATCH, 'application/json', 'application/xml')
-  @ApiHeader({ name: 'ce-type', required: false, description: 'binary mode: the event type (likewise ce-id, ce-source, ce-time, ce-port, ce-specversion)' })
+  @ApiHeader({
+    name: 'ce-type',
+    required: false,
+    description: 'binary mode: the event type (likewise ce-id, ce-source, ce-time, ce-port, ce-specversion)',
+  })
   @ApiBody({ schema: { type: 'object', description: 'a CloudEvent, an array of them, or a binary-mode payload' } })
   @ApiOkResponse({ type: IngestResponseDto })
   async publish(
@@ -82,11 +86,18 @@ function batchFilings(body: Buffer): IncomingFiling[] {
   try {
     events = JSON.parse(body.toString('utf8'));
   } catch (error) {
-    throw new ApiException(ApiErrorCode.InvalidBody, `body: a batch must be a JSON array of CloudEvents (${(error as Error).message})`);
+    throw new ApiException(
+      ApiErrorCode.InvalidBody,
+      `body: a batch must be a JSON array of CloudEvents (${(error as Error).message})`,
+    );
   }
-  if (!Array.isArray(events)) throw new ApiException(ApiErrorCode.InvalidBody, 'body: a batch must be a JSON array of CloudEvents');
+  if (!Array.isArray(events))
+    throw new ApiException(ApiErrorCode.InvalidBody, 'body: a batch must be a JSON array of CloudEvents');
   if (events.length === 0 || events.length > MAX_BATCH) {
-    throw new ApiException(ApiErrorCode.InvalidBody, `body: a batch holds 1 to ${MAX_BATCH} events, not ${events.length}`);
+    throw new ApiException(
+      ApiErrorCode.InvalidBody,
+      `body: a batch holds 1 to ${MAX_BATCH} events, not ${events.length}`,
+    );
   }
   return events.map((event) => {
     const value = Buffer.from(JSON.stringify(event));

@@ -4,8 +4,10 @@ export class FilingResultDto {
   @ApiProperty({ enum: ['accepted', 'duplicate', 'rejected'] }) status!: string;
   @ApiProperty({ required: false, example: 'urn:cnsha:quarantine' }) source?: string;
   @ApiProperty({ required: false, example: 'evt-1' }) id?: string;
-  @ApiProperty({ required: false, example: 'validation_failed', description: 'stable reject reason code' }) reason?: string;
-  @ApiProperty({ required: false, example: 'data.kind must be one of the following values: food, animal_plant' }) detail?: string;
+  @ApiProperty({ required: false, example: 'validation_failed', description: 'stable reject reason code' })
+  reason?: string;
+  @ApiProperty({ required: false, example: 'data.kind must be one of the following values: food, animal_plant' })
+  detail?: string;
 }
 
 export class IngestResponseDto {

@@ -17,7 +17,12 @@ export class ScorecardController {
   @ApiOperation({ summary: "A port's scorecard for one day, ISO week or month in the port's time zone" })
   @ApiParam({ name: 'port', example: 'CNSHA' })
   @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default month' })
-  @ApiQuery({ name: 'date', required: false, example: '2026-10-15', description: 'a date inside the window; default today' })
+  @ApiQuery({
+    name: 'date',
+    required: false,
+    example: '2026-10-15',
+    description: 'a date inside the window; default today',
+  })
   @ApiOkResponse({ type: ScorecardDto })
   scorecard(
     @CurrentPrincipal() principal: Principal,

@@ -19,7 +19,10 @@ export class MeasureScoreDto {
   @ApiProperty({ example: 'Shorter quarantine approval' }) titleEn!: string;
   @ApiProperty({ type: Number, nullable: true, description: '0–100; null when there is no data' })
   score!: number | null;
-  @ApiProperty({ enum: ['kpis', 'status', 'none'], description: 'from scored KPIs, from the latest status report, or no data' })
+  @ApiProperty({
+    enum: ['kpis', 'status', 'none'],
+    description: 'from scored KPIs, from the latest status report, or no data',
+  })
   basis!: string;
   @ApiProperty({ type: [KpiValueDto] }) kpis!: KpiValueDto[];
 }

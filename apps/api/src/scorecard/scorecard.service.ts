@@ -80,7 +80,8 @@ export class ScorecardService {
   private window(port: Port, grain: Grain, dateText: string | undefined): TimeWindow {
     if (dateText === undefined) return windowOf(this.clock(), port.timeZone, grain);
     const window = windowOfLocalDate(dateText, port.timeZone, grain);
-    if (!window) throw new ApiException(ApiErrorCode.InvalidQuery, `date: ${dateText} is not a calendar date YYYY-MM-DD`);
+    if (!window)
+      throw new ApiException(ApiErrorCode.InvalidQuery, `date: ${dateText} is not a calendar date YYYY-MM-DD`);
     return window;
   }
 }

@@ -8,7 +8,9 @@ export const DLQ_HELP = `Usage: portscore dlq [list|redrive] [options]
                                            filings topic, bytes and headers as first received
                                            (after a fix: a new port, a corrected catalogue, …)
 Reason codes:
-${Object.entries(REJECT_REASONS).map(([code, meaning]) => `  ${code.padEnd(24)} ${meaning}`).join('\n')}`;
+${Object.entries(REJECT_REASONS)
+  .map(([code, meaning]) => `  ${code.padEnd(24)} ${meaning}`)
+  .join('\n')}`;
 
 const ADDED_HEADERS = ['x-reject-reason', 'x-reject-detail', 'x-origin'];
 
@@ -26,7 +28,9 @@ export async function dlqCommand(config: PortscoreConfig, args: string[]): Promi
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-cli` });
   try {
     process.stderr.write(`reading ${config.topics.deadLetters} …\n`);
-    const letters = (await bus.readToEnd(config.topics.deadLetters)).filter((m) => !reason || m.headers['x-reject-reason'] === reason);
+    const letters = (await bus.readToEnd(config.topics.deadLetters)).filter(
+      (m) => !reason || m.headers['x-reject-reason'] === reason,
+    );
     if (action === 'list') {
       const byReason = new Map<string, number>();
       for (const letter of letters) {
@@ -34,10 +38,13 @@ export async function dlqCommand(config: PortscoreConfig, args: string[]): Promi
         byReason.set(code, (byReason.get(code) ?? 0) + 1);
       }
       console.log(`${letters.length} dead letters${reason ? ` with reason ${reason}` : ''}`);
-      for (const [code, count] of [...byReason].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(8)}  ${code}`);
+      for (const [code, count] of [...byReason].sort((a, b) => b[1] - a[1]))
+        console.log(`  ${String(count).padStart(8)}  ${code}`);
       const limit = Number(option(args, '--limit') ?? 20);
       for (const letter of letters.slice(-limit)) {
-        console.log(`${letter.partition}/${letter.offset}\t${letter.headers['x-reject-reason']}\t${letter.headers['x-origin'] ?? ''}\t${letter.headers['x-reject-detail'] ?? ''}`);
+        console.log(
+          `${letter.partition}/${letter.offset}\t${letter.headers['x-reject-reason']}\t${letter.headers['x-origin'] ?? ''}\t${letter.headers['x-reject-detail'] ?? ''}`,
+        );
       }
       return 0;
     }

@@ -32,7 +32,14 @@ export async function keysCommand(config: PortscoreConfig, args: string[]): Prom
       }
       case 'list':
         for (const record of await keys.list()) {
-          console.log([record.id, record.role, record.revokedAt ? `revoked ${record.revokedAt.toISOString()}` : 'active', record.label].join('\t'));
+          console.log(
+            [
+              record.id,
+              record.role,
+              record.revokedAt ? `revoked ${record.revokedAt.toISOString()}` : 'active',
+              record.label,
+            ].join('\t'),
+          );
         }
         return 0;
       default: {

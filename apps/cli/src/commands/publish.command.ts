@@ -11,7 +11,11 @@ export interface PublishOptions {
 }
 
 /** Publishes filings to the filings topic (keyed by port), or to POST /v1/filings over HTTP. */
-export async function publishCommand(config: PortscoreConfig, filings: FileFiling[], options: PublishOptions): Promise<number> {
+export async function publishCommand(
+  config: PortscoreConfig,
+  filings: FileFiling[],
+  options: PublishOptions,
+): Promise<number> {
   const started = Date.now();
   const report = (done: number) => {
     if (options.progress) process.stderr.write(`\rpublished ${done}/${filings.length}`);
@@ -19,7 +23,9 @@ export async function publishCommand(config: PortscoreConfig, filings: FileFilin
   if (options.http) {
     const summary = await publishHttp(options.http, options.apiKey, filings, report);
     if (options.progress) process.stderr.write('\n');
-    console.log(`sent ${filings.length} filings to ${options.http}: ${summary.accepted} accepted, ${summary.duplicates} duplicate, ${summary.rejected} rejected`);
+    console.log(
+      `sent ${filings.length} filings to ${options.http}: ${summary.accepted} accepted, ${summary.duplicates} duplicate, ${summary.rejected} rejected`,
+    );
     return summary.rejected === 0 ? 0 : 1;
   }
   const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-cli` });
@@ -27,7 +33,10 @@ export async function publishCommand(config: PortscoreConfig, filings: FileFilin
   try {
     for (let start = 0; start < filings.length; start += chunk) {
       const slice = filings.slice(start, start + chunk);
-      await bus.publish(config.topics.filings, slice.map((filing) => ({ key: filing.key, value: filing.value, headers: filing.headers })));
+      await bus.publish(
+        config.topics.filings,
+        slice.map((filing) => ({ key: filing.key, value: filing.value, headers: filing.headers })),
+      );
       report(start + slice.length);
     }
     if (options.progress) process.stderr.write('\n');
@@ -54,8 +63,14 @@ async function publishHttp(
       headers[name.startsWith('ce_') ? `ce-${name.slice(3)}` : name] = value;
     }
     const response = await fetch(url, { method: 'POST', headers, body: filing.value });
-    if (response.status === 401 || response.status === 403) throw new Error(`${url} refused the key (${response.status})`);
-    const body = (await response.json()) as { accepted?: number; duplicates?: number; rejected?: number; results?: Array<{ reason?: string; detail?: string }> };
+    if (response.status === 401 || response.status === 403)
+      throw new Error(`${url} refused the key (${response.status})`);
+    const body = (await response.json()) as {
+      accepted?: number;
+      duplicates?: number;
+      rejected?: number;
+      results?: Array<{ reason?: string; detail?: string }>;
+    };
     totals.accepted += body.accepted ?? 0;
     totals.duplicates += body.duplicates ?? 0;
     totals.rejected += body.rejected ?? 0;

@@ -40,7 +40,9 @@ export async function simulateCommand(config: PortscoreConfig, args: SimulateArg
   if (args.out) {
     const out = createWriteStream(args.out);
     for (const filing of filings) out.write(`${JSON.stringify(filing)}\n`);
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     console.log(`wrote ${filings.length} filings for ${ports.length} ports to ${args.out}`);
     return 0;
   }
@@ -52,7 +54,11 @@ export async function simulateCommand(config: PortscoreConfig, args: SimulateArg
       const slice = filings.slice(sent, sent + chunk);
       await bus.publish(
         config.topics.filings,
-        slice.map((f) => ({ key: f.port, value: JSON.stringify(f), headers: { 'content-type': 'application/cloudevents+json' } })),
+        slice.map((f) => ({
+          key: f.port,
+          value: JSON.stringify(f),
+          headers: { 'content-type': 'application/cloudevents+json' },
+        })),
       );
       progress(sent + slice.length);
       if (args.rate) {
@@ -65,6 +71,8 @@ export async function simulateCommand(config: PortscoreConfig, args: SimulateArg
   }
   if (!args.quiet) process.stderr.write('\n');
   const seconds = (Date.now() - started) / 1000;
-  console.log(`published ${filings.length} simulated filings for ${ports.length} ports to ${config.topics.filings} in ${seconds.toFixed(1)} s`);
+  console.log(
+    `published ${filings.length} simulated filings for ${ports.length} ports to ${config.topics.filings} in ${seconds.toFixed(1)} s`,
+  );
   return 0;
 }

@@ -45,7 +45,9 @@ export class FilingsConsumer {
       } catch (error) {
         lastError = error as Error;
         const wait = this.config.ingestRetryBaseMs * 2 ** (attempt - 1);
-        this.logger.warn(`batch at ${command.filings[0]!.origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`);
+        this.logger.warn(
+          `batch at ${command.filings[0]!.origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
+        );
         if (attempt < this.config.ingestMaxAttempts) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

@@ -3,8 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CanonicalEvent } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
 
-import { IndicatorOutbox } from './indicator-outbox.service';
-import { ScoreEventsUseCase } from './score-events.usecase';
+import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
 
 /** Kafka adapter: a batch of canonical events is scored, then changed indicators are published. */
 @Controller()

@@ -7,16 +7,20 @@ import { PgScoringStore } from '@portscore/persistence';
 import { CATALOGUE, CONFIG, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
+import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
+
 import { EventsConsumer } from './events.consumer';
-import { IndicatorOutbox } from './indicator-outbox.service';
-import { ScoreEventsUseCase } from './score-events.usecase';
 
 const SCORING_STORE = Symbol('ScoringStore');
 
 @Module({
   controllers: [EventsConsumer],
   providers: [
-    { provide: SCORING_STORE, inject: [DataSource], useFactory: (dataSource: DataSource) => new PgScoringStore(dataSource) },
+    {
+      provide: SCORING_STORE,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new PgScoringStore(dataSource),
+    },
     {
       provide: ScoreEventsUseCase,
       inject: [SCORING_STORE, CATALOGUE, PORTS],

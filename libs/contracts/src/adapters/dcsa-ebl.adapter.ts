@@ -17,9 +17,9 @@ const STATUS: Record<string, string> = {
  */
 export function fromDcsaNotification(envelope: Record<string, unknown>): Record<string, unknown> {
   const data = (envelope.data ?? {}) as Record<string, unknown>;
-  const document = (typeof data.transportDocument === 'object' && data.transportDocument !== null
-    ? data.transportDocument
-    : undefined) as Record<string, unknown> | undefined;
+  const document = (
+    typeof data.transportDocument === 'object' && data.transportDocument !== null ? data.transportDocument : undefined
+  ) as Record<string, unknown> | undefined;
   const status = typeof data.transportDocumentStatus === 'string' ? data.transportDocumentStatus : undefined;
   const platform = (document?.issueToParty as Record<string, unknown> | undefined)?.sendToPlatform;
   const mapped: Record<string, unknown> = {

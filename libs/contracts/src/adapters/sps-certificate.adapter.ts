@@ -11,14 +11,21 @@ export const SPS_CERTIFICATE_TYPE = 'un.cefact.sps.certificate';
  */
 export function spsCertificateData(document: XmlDocument, portCountry: string): Record<string, unknown> {
   if (document.root !== 'SPSCertificate') {
-    throw new FilingRejectedException(FilingRejectCode.InvalidXml, `body: root element is ${document.root}, expected rsm:SPSCertificate`);
+    throw new FilingRejectedException(
+      FilingRejectCode.InvalidXml,
+      `body: root element is ${document.root}, expected rsm:SPSCertificate`,
+    );
   }
   const certificate = document.value as Record<string, Record<string, unknown> | undefined>;
   const certificateId = textOf(certificate.SPSExchangedDocument?.ID);
   if (!certificateId) missing('SPSExchangedDocument/ID');
   const consignment = certificate.SPSConsignment;
-  const exportCountry = textOf((consignment?.ExportSPSCountry as Record<string, unknown> | undefined)?.ID)?.toUpperCase();
-  const importCountry = textOf((consignment?.ImportSPSCountry as Record<string, unknown> | undefined)?.ID)?.toUpperCase();
+  const exportCountry = textOf(
+    (consignment?.ExportSPSCountry as Record<string, unknown> | undefined)?.ID,
+  )?.toUpperCase();
+  const importCountry = textOf(
+    (consignment?.ImportSPSCountry as Record<string, unknown> | undefined)?.ID,
+  )?.toUpperCase();
   if (!exportCountry) missing('SPSConsignment/ExportSPSCountry/ID');
   if (!importCountry) missing('SPSConsignment/ImportSPSCountry/ID');
   let direction: 'import' | 'export';

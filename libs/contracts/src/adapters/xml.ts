@@ -27,7 +27,14 @@ export function parseXml(text: string): XmlDocument {
   // xml2js calls back synchronously unless async is set.
   parseString(
     text as convertableToString,
-    { explicitArray: false, explicitRoot: true, trim: true, tagNameProcessors: [processors.stripPrefix], async: false, strict: true },
+    {
+      explicitArray: false,
+      explicitRoot: true,
+      trim: true,
+      tagNameProcessors: [processors.stripPrefix],
+      async: false,
+      strict: true,
+    },
     (error: Error | null, result: Record<string, unknown>) => {
       failure = error ?? undefined;
       parsed = result;
@@ -63,7 +70,7 @@ export function xmlToData(value: unknown, schema: JsonSchema, defs: Record<strin
       const result: Record<string, unknown> = {};
       for (const [name, child] of Object.entries(value as Record<string, unknown>)) {
         if (name === '$') continue; // attributes carry no contract data
-        result[name] = properties[name] ? xmlToData(child, properties[name]!, defs) : textOf(child) ?? child;
+        result[name] = properties[name] ? xmlToData(child, properties[name]!, defs) : (textOf(child) ?? child);
       }
       return result;
     }

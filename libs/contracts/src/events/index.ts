@@ -1,6 +1,22 @@
 import type { EventType } from '../cloud-event';
-import { BondedFilingData, DangerousGoodsInspectionData, DisclosureData, EcommerceReturnData, LabTestData, MeasureStatusData, TaxExemptionReviewData, VerificationData } from './cases.dto';
-import { CargoHandoverData, ClearanceMilestoneData, DeclarationDualData, EnterpriseCreditData, EquipmentInterchangeData, TransportDocumentData } from './clearance.dto';
+import {
+  BondedFilingData,
+  DangerousGoodsInspectionData,
+  DisclosureData,
+  EcommerceReturnData,
+  LabTestData,
+  MeasureStatusData,
+  TaxExemptionReviewData,
+  VerificationData,
+} from './cases.dto';
+import {
+  CargoHandoverData,
+  ClearanceMilestoneData,
+  DeclarationDualData,
+  EnterpriseCreditData,
+  EquipmentInterchangeData,
+  TransportDocumentData,
+} from './clearance.dto';
 import { FeeCataloguePublishedData, FeeChargedData } from './fees.dto';
 import { CertificateIssuedData, PermitAppliedData, PermitDecidedData } from './quarantine.dto';
 

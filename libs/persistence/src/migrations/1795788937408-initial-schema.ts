@@ -37,9 +37,7 @@ export class InitialSchema1795788937408 implements MigrationInterface {
         event_key text NOT NULL,
         CONSTRAINT pk_case_milestone PRIMARY KEY (port, case_type, case_id, milestone)
       )`);
-    await queryRunner.query(
-      `CREATE INDEX ix_case_milestone_window ON case_milestone (port, case_type, milestone, at)`,
-    );
+    await queryRunner.query(`CREATE INDEX ix_case_milestone_window ON case_milestone (port, case_type, milestone, at)`);
     await queryRunner.query(`
       CREATE TABLE indicator (
         port text NOT NULL,

@@ -54,7 +54,9 @@ export class PgApiKeyStore implements ApiKeyStore {
   async verify(key: string): Promise<ApiKeyRecord | undefined> {
     const match = KEY.exec(key);
     if (!match) return undefined;
-    const rows: Row[] = await this.dataSource.query(`SELECT * FROM api_key WHERE id = $1 AND revoked_at IS NULL`, [match[1]]);
+    const rows: Row[] = await this.dataSource.query(`SELECT * FROM api_key WHERE id = $1 AND revoked_at IS NULL`, [
+      match[1],
+    ]);
     const row = rows[0];
     if (!row) return undefined;
     const expected = Buffer.from(row.secret_hash, 'hex');

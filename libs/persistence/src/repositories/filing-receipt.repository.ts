@@ -75,7 +75,12 @@ export class PgIngestStore implements IngestStore {
           `INSERT INTO filing_receipt (source, id, digest, port)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
            ON CONFLICT (source, id) DO NOTHING`,
-          [receipts.map((r) => r.source), receipts.map((r) => r.id), receipts.map((r) => r.digest), receipts.map((r) => r.port)],
+          [
+            receipts.map((r) => r.source),
+            receipts.map((r) => r.id),
+            receipts.map((r) => r.digest),
+            receipts.map((r) => r.port),
+          ],
         );
       }
       const nonZero = counts.filter((c) => c.count > 0);

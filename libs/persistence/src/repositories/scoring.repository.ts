@@ -415,14 +415,23 @@ class PgScoringUnit implements ScoringUnit {
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
     const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w) => [windowKey(w), new Map()]));
     if (windows.length === 0) return result;
-    const rows: Array<{ port: string; grain: Grain; window_start: Date; kpi: string; value: number | null; samples: number; target: number; attainment: number | null; scored: boolean }> =
-      await this.manager.query(
-        `SELECT i.port, i.grain, i.window_start, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
+    const rows: Array<{
+      port: string;
+      grain: Grain;
+      window_start: Date;
+      kpi: string;
+      value: number | null;
+      samples: number;
+      target: number;
+      attainment: number | null;
+      scored: boolean;
+    }> = await this.manager.query(
+      `SELECT i.port, i.grain, i.window_start, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
            FROM indicator i
            JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS w(port, grain, window_start)
              ON i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start`,
-        [windows.map((w) => w.port), windows.map((w) => w.grain), windows.map((w) => w.windowStart.toISOString())],
-      );
+      [windows.map((w) => w.port), windows.map((w) => w.grain), windows.map((w) => w.windowStart.toISOString())],
+    );
     for (const row of rows) {
       result.get(windowKey({ port: row.port, grain: row.grain, windowStart: row.window_start }))?.set(row.kpi, {
         value: row.value,
@@ -438,21 +447,28 @@ class PgScoringUnit implements ScoringUnit {
   async loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
     const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
     if (ports.length === 0) return result;
-    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel } }> = await this.manager.query(
-      `SELECT port, at, attrs FROM case_milestone WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
-      [ports],
-    );
-    for (const row of rows) result.get(row.port)?.push({ measure: Number(row.attrs.measure), level: row.attrs.level, at: row.at });
+    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel } }> =
+      await this.manager.query(
+        `SELECT port, at, attrs FROM case_milestone WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
+        [ports],
+      );
+    for (const row of rows)
+      result.get(row.port)?.push({ measure: Number(row.attrs.measure), level: row.attrs.level, at: row.at });
     return result;
   }
 
   async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
-    const rows: Array<{ grain: Grain; window_start: Date; window_end: Date; window_start_text: string; window_end_text: string }> =
-      await this.manager.query(
-        `SELECT grain, window_start, window_end, window_start_text, window_end_text
+    const rows: Array<{
+      grain: Grain;
+      window_start: Date;
+      window_end: Date;
+      window_start_text: string;
+      window_end_text: string;
+    }> = await this.manager.query(
+      `SELECT grain, window_start, window_end, window_start_text, window_end_text
            FROM score WHERE port = $1 AND measure = 0 AND window_end > $2`,
-        [port, at.toISOString()],
-      );
+      [port, at.toISOString()],
+    );
     return rows.map((row) => ({
       grain: row.grain,
       start: row.window_start,
@@ -464,7 +480,13 @@ class PgScoringUnit implements ScoringUnit {
 
   async saveScores(scores: WindowScores[], computedAt: Date): Promise<number> {
     const rows = scores.flatMap((s) => [
-      ...s.measures.map((m) => ({ s, measure: m.measure, score: m.score, basis: m.basis, coverage: null as number | null })),
+      ...s.measures.map((m) => ({
+        s,
+        measure: m.measure,
+        score: m.score,
+        basis: m.basis,
+        coverage: null as number | null,
+      })),
       { s, measure: 0, score: s.index, basis: 'index', coverage: s.coverage as number | null },
     ]);
     if (rows.length === 0) return 0;

@@ -7,13 +7,25 @@ import { type CanonicalEvent, FilingValidator, type Port, PortRegistry } from '@
 import { InMemoryScoringStore } from './in-memory-scoring.store';
 import { ScoreEventsUseCase } from './score-events.usecase';
 
-const root = join(__dirname, '..', '..', '..', '..');
-const catalogue = new MeasureCatalogue(JSON.parse(readFileSync(join(root, 'seeds/catalogue.json'), 'utf8')) as Catalogue);
-const ports = new PortRegistry((JSON.parse(readFileSync(join(root, 'seeds/ports.json'), 'utf8')) as { ports: Port[] }).ports);
-const validator = new FilingValidator({ ports, maxBytes: 1 << 20, maxFutureMs: 300_000, now: () => new Date('2026-11-27T00:00:00Z') });
+const root = join(__dirname, '..', '..', '..');
+const catalogue = new MeasureCatalogue(
+  JSON.parse(readFileSync(join(root, 'seeds/catalogue.json'), 'utf8')) as Catalogue,
+);
+const ports = new PortRegistry(
+  (JSON.parse(readFileSync(join(root, 'seeds/ports.json'), 'utf8')) as { ports: Port[] }).ports,
+);
+const validator = new FilingValidator({
+  ports,
+  maxBytes: 1 << 20,
+  maxFutureMs: 300_000,
+  now: () => new Date('2026-11-27T00:00:00Z'),
+});
 
 interface Expected {
-  indicators: Record<string, { value: number | null; samples: number; scored: boolean; attainment: number | null; windowEnd: string }>;
+  indicators: Record<
+    string,
+    { value: number | null; samples: number; scored: boolean; attainment: number | null; windowEnd: string }
+  >;
   scores: Record<string, number | null>;
 }
 
@@ -22,12 +34,19 @@ export function goldenEvents(): CanonicalEvent[] {
   return readFileSync(join(root, 'test/golden/events.ndjson'), 'utf8')
     .trim()
     .split('\n')
-    .map((line) => validator.validate({ value: Buffer.from(line), headers: { 'content-type': 'application/cloudevents+json' } }));
+    .map((line) =>
+      validator.validate({ value: Buffer.from(line), headers: { 'content-type': 'application/cloudevents+json' } }),
+    );
 }
 
 export async function scoreInBatches(batches: CanonicalEvent[][]): Promise<InMemoryScoringStore> {
   const store = new InMemoryScoringStore();
-  const useCase = new ScoreEventsUseCase(store, () => catalogue, ports, () => new Date('2026-11-27T00:00:00Z'));
+  const useCase = new ScoreEventsUseCase(
+    store,
+    () => catalogue,
+    ports,
+    () => new Date('2026-11-27T00:00:00Z'),
+  );
   for (const events of batches) await useCase.execute({ events });
   return store;
 }
@@ -55,9 +74,16 @@ describe('golden event set against the independent reference', () => {
 
   it('touches every quantitative KPI, at every port, in both months', () => {
     const kpis = new Set(Object.keys(expected.indicators).map((key) => key.split('|')[1]));
-    expect([...kpis].sort()).toEqual(catalogue.allKpis().map((k) => k.id).sort());
+    expect([...kpis].sort()).toEqual(
+      catalogue
+        .allKpis()
+        .map((k) => k.id)
+        .sort(),
+    );
     for (const port of ['CNSHA', 'CNPVG', 'CNAKA']) {
-      expect(Object.keys(expected.indicators)).toContain(`${port}|m1.instant_share|month|${port === 'CNAKA' ? '2026-09-01T00:00:00+06:00' : '2026-09-01T00:00:00+08:00'}`);
+      expect(Object.keys(expected.indicators)).toContain(
+        `${port}|m1.instant_share|month|${port === 'CNAKA' ? '2026-09-01T00:00:00+06:00' : '2026-09-01T00:00:00+08:00'}`,
+      );
     }
   });
 
@@ -66,8 +92,17 @@ describe('golden event set against the independent reference', () => {
     for (const [key, want] of Object.entries(expected.indicators)) {
       const [port, kpi, grain, start] = key.split('|') as [string, string, string, string];
       const got = store.indicator(port, kpi, grain, start);
-      if (!got || got.samples !== want.samples || got.scored !== want.scored || !close(got.value, want.value) || !close(got.attainment, want.attainment) || got.windowEndText !== want.windowEnd) {
-        mismatches.push(`${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got && { value: got.value, samples: got.samples, scored: got.scored, attainment: got.attainment, windowEnd: got.windowEndText })}`);
+      if (
+        !got ||
+        got.samples !== want.samples ||
+        got.scored !== want.scored ||
+        !close(got.value, want.value) ||
+        !close(got.attainment, want.attainment) ||
+        got.windowEndText !== want.windowEnd
+      ) {
+        mismatches.push(
+          `${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got && { value: got.value, samples: got.samples, scored: got.scored, attainment: got.attainment, windowEnd: got.windowEndText })}`,
+        );
       }
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
@@ -76,7 +111,8 @@ describe('golden event set against the independent reference', () => {
   it('leaves only emptied windows beyond the expected ones (a case moved out: published as no data)', () => {
     for (const { indicator } of store.indicators.values()) {
       const key = `${indicator.port}|${indicator.kpi}|${indicator.grain}|${indicator.windowStartText}`;
-      if (!(key in expected.indicators)) expect({ key, samples: indicator.samples, value: indicator.value }).toEqual({ key, samples: 0, value: null });
+      if (!(key in expected.indicators))
+        expect({ key, samples: indicator.samples, value: indicator.value }).toEqual({ key, samples: 0, value: null });
     }
   });
 

@@ -27,7 +27,7 @@ function disorder(events: CanonicalEvent[], seed: number): CanonicalEvent[][] {
   const onTime = stream.filter((e) => !late.includes(e));
   const batches: CanonicalEvent[][] = [];
   for (const part of [onTime, late]) {
-    for (let start = 0; start < part.length; ) {
+    for (let start = 0; start < part.length;) {
       const size = 1 + Math.floor(next() * 400);
       batches.push(part.slice(start, start + size));
       start += size;
@@ -40,7 +40,8 @@ function published(store: InMemoryScoringStore): Map<string, unknown> {
   const values = new Map<string, unknown>();
   for (const [key, { indicator }] of store.indicators) {
     // A window a case moved out of is published as no data; it counts as absent here.
-    if (indicator.samples > 0) values.set(key, [indicator.value, indicator.samples, indicator.scored, indicator.attainment]);
+    if (indicator.samples > 0)
+      values.set(key, [indicator.value, indicator.samples, indicator.scored, indicator.attainment]);
   }
   for (const [key, score] of store.scores) values.set(key, score.message.score);
   return values;
@@ -54,15 +55,18 @@ describe('order independence (property)', () => {
     reference = published(await scoreInBatches([events]));
   });
 
-  it.each([1, 2, 3])('gives identical indicators and scores for shuffled, duplicated, late batches (seed %i)', async (seed) => {
-    const batches = disorder(events, seed);
-    expect(batches.length).toBeGreaterThan(5);
-    const result = published(await scoreInBatches(batches));
-    const indicatorKeys = [...reference.keys()].filter((k) => !k.includes('|index|') && !/\|m\d+\|/.test(k));
-    expect(indicatorKeys.length).toBeGreaterThan(2500);
-    const differences = [...new Set([...reference.keys(), ...result.keys()])].filter(
-      (key) => JSON.stringify(reference.get(key) ?? null) !== JSON.stringify(result.get(key) ?? null),
-    );
-    expect(differences.slice(0, 5).map((key) => [key, reference.get(key), result.get(key)])).toEqual([]);
-  });
+  it.each([1, 2, 3])(
+    'gives identical indicators and scores for shuffled, duplicated, late batches (seed %i)',
+    async (seed) => {
+      const batches = disorder(events, seed);
+      expect(batches.length).toBeGreaterThan(5);
+      const result = published(await scoreInBatches(batches));
+      const indicatorKeys = [...reference.keys()].filter((k) => !k.includes('|index|') && !/\|m\d+\|/.test(k));
+      expect(indicatorKeys.length).toBeGreaterThan(2500);
+      const differences = [...new Set([...reference.keys(), ...result.keys()])].filter(
+        (key) => JSON.stringify(reference.get(key) ?? null) !== JSON.stringify(result.get(key) ?? null),
+      );
+      expect(differences.slice(0, 5).map((key) => [key, reference.get(key), result.get(key)])).toEqual([]);
+    },
+  );
 });

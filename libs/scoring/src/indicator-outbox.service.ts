@@ -36,11 +36,19 @@ export class IndicatorOutbox {
       await Promise.all([
         this.publisher.publish(
           this.topics.indicators,
-          indicators.map((m) => ({ key: indicatorKey(m), value: JSON.stringify(m), headers: { 'content-type': 'application/json' } })),
+          indicators.map((m) => ({
+            key: indicatorKey(m),
+            value: JSON.stringify(m),
+            headers: { 'content-type': 'application/json' },
+          })),
         ),
         this.publisher.publish(
           this.topics.scores,
-          scores.map((m) => ({ key: scoreKey(m), value: JSON.stringify(m), headers: { 'content-type': 'application/json' } })),
+          scores.map((m) => ({
+            key: scoreKey(m),
+            value: JSON.stringify(m),
+            headers: { 'content-type': 'application/json' },
+          })),
         ),
       ]);
       await this.store.markPublished(indicators);

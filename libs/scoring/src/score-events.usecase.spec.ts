@@ -8,29 +8,59 @@ import { IndicatorOutbox } from './indicator-outbox.service';
 import { InMemoryScoringStore } from './in-memory-scoring.store';
 import { ScoreEventsUseCase } from './score-events.usecase';
 
-const seeds = join(__dirname, '..', '..', '..', '..', 'seeds');
+const seeds = join(__dirname, '..', '..', '..', 'seeds');
 const catalogue = new MeasureCatalogue(JSON.parse(readFileSync(join(seeds, 'catalogue.json'), 'utf8')) as Catalogue);
-const ports = new PortRegistry((JSON.parse(readFileSync(join(seeds, 'ports.json'), 'utf8')) as { ports: Port[] }).ports);
+const ports = new PortRegistry(
+  (JSON.parse(readFileSync(join(seeds, 'ports.json'), 'utf8')) as { ports: Port[] }).ports,
+);
 
 const PORT = 'CNSHA';
 const OCTOBER = '2026-10-01T00:00:00+08:00';
 
 function applied(permit: string, time: string, source = 'urn:test:quarantine'): CanonicalEvent {
-  return event(`${permit}-applied-${time}`, source, 'sw.permit.applied.v1', time, { permitId: permit, kind: 'food', channel: 'electronic' });
+  return event(`${permit}-applied-${time}`, source, 'sw.permit.applied.v1', time, {
+    permitId: permit,
+    kind: 'food',
+    channel: 'electronic',
+  });
 }
 
 function decided(permit: string, time: string, source = 'urn:test:quarantine'): CanonicalEvent {
-  return event(`${permit}-decided-${time}`, source, 'sw.permit.decided.v1', time, { permitId: permit, kind: 'food', decision: 'approved' });
+  return event(`${permit}-decided-${time}`, source, 'sw.permit.decided.v1', time, {
+    permitId: permit,
+    kind: 'food',
+    decision: 'approved',
+  });
 }
 
 function certificate(id: string, time: string, kind: string, electronic: boolean): CanonicalEvent {
   return event(id, 'urn:test:certificates', 'sw.certificate.issued.v1', time, {
-    certificateId: id, kind, direction: 'import', partnerCountry: 'AU', electronic, verifiedOnline: false,
+    certificateId: id,
+    kind,
+    direction: 'import',
+    partnerCountry: 'AU',
+    electronic,
+    verifiedOnline: false,
   });
 }
 
-function event(id: string, source: string, type: CanonicalEvent['type'], time: string, data: Record<string, unknown>): CanonicalEvent {
-  return { specversion: '1.0', id, source, type, time: new Date(time).toISOString(), port: PORT, datacontenttype: 'application/json', data };
+function event(
+  id: string,
+  source: string,
+  type: CanonicalEvent['type'],
+  time: string,
+  data: Record<string, unknown>,
+): CanonicalEvent {
+  return {
+    specversion: '1.0',
+    id,
+    source,
+    type,
+    time: new Date(time).toISOString(),
+    port: PORT,
+    datacontenttype: 'application/json',
+    data,
+  };
 }
 
 /**
@@ -55,7 +85,12 @@ const CERTIFICATES = [
 
 async function score(batches: CanonicalEvent[][]): Promise<InMemoryScoringStore> {
   const store = new InMemoryScoringStore();
-  const useCase = new ScoreEventsUseCase(store, () => catalogue, ports, () => new Date('2026-11-01T00:00:00Z'));
+  const useCase = new ScoreEventsUseCase(
+    store,
+    () => catalogue,
+    ports,
+    () => new Date('2026-11-01T00:00:00Z'),
+  );
   for (const events of batches) await useCase.execute({ events });
   return store;
 }
@@ -113,7 +148,12 @@ describe('ScoreEventsUseCase, measure 1', () => {
 
   it('has no sample until both milestones of a permit are known', async () => {
     const store = await score([DECISIONS]);
-    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ value: null, samples: 0, scored: false, attainment: null });
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({
+      value: null,
+      samples: 0,
+      scored: false,
+      attainment: null,
+    });
     expect(monthOf(store, 'm1.p90_hours')).toMatchObject({ value: null, samples: 0 });
   });
 
@@ -135,18 +175,27 @@ describe('ScoreEventsUseCase, measure 1', () => {
       ],
     ]);
     expect(monthOf(store, 'm1.instant_share')).toMatchObject({ value: 1, samples: 1 });
-    expect(store.indicator(PORT, 'm1.instant_share', 'month', '2026-11-01T00:00:00+08:00')).toMatchObject({ value: 1, samples: 1 });
+    expect(store.indicator(PORT, 'm1.instant_share', 'month', '2026-11-01T00:00:00+08:00')).toMatchObject({
+      value: 1,
+      samples: 1,
+    });
     expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-10-31T00:00:00+08:00')).toMatchObject({ samples: 1 });
     expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-11-01T00:00:00+08:00')).toMatchObject({ samples: 1 });
     // ISO week 44 runs Mon 26 Oct – Mon 2 Nov: both decisions are in it.
-    expect(store.indicator(PORT, 'm1.instant_share', 'week', '2026-10-26T00:00:00+08:00')).toMatchObject({ samples: 2, value: 1 });
+    expect(store.indicator(PORT, 'm1.instant_share', 'week', '2026-10-26T00:00:00+08:00')).toMatchObject({
+      samples: 2,
+      value: 1,
+    });
   });
 
   it('reports a day window below minimum samples without scoring it', async () => {
     const store = await score([[...APPLICATIONS, ...DECISIONS]]);
     // 5 October: P1 (0.5 h) and P2 (0.75 h)
     expect(store.indicator(PORT, 'm1.instant_share', 'day', '2026-10-05T00:00:00+08:00')).toMatchObject({
-      value: 1, samples: 2, scored: false, attainment: null,
+      value: 1,
+      samples: 2,
+      scored: false,
+      attainment: null,
     });
   });
 
@@ -159,7 +208,10 @@ describe('ScoreEventsUseCase, measure 1', () => {
     await useCase.execute({ events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')] });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 1 });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)!.value).toBeCloseTo(1 / 3, 12);
-    expect(store.indicator(PORT, 'm1.p90_hours', 'day', '2026-10-07T00:00:00+08:00')).toMatchObject({ samples: 1, value: 12 });
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', '2026-10-07T00:00:00+08:00')).toMatchObject({
+      samples: 1,
+      value: 12,
+    });
     // Month p90 over 0.5, 0.75, 1, 12, 12, 1/3: rank 4.5 → 12.
     expect(monthOf(store, 'm1.p90_hours')!.value).toBeCloseTo(12, 10);
   });
@@ -167,11 +219,15 @@ describe('ScoreEventsUseCase, measure 1', () => {
   it('leaves changed indicators for the outbox, which publishes each once', async () => {
     const store = await score([[...APPLICATIONS, ...DECISIONS]]);
     const sent: string[] = [];
-    const outbox = new IndicatorOutbox(store, {
-      publish: async (_topic, messages) => {
-        sent.push(...messages.map((m) => m.key!));
+    const outbox = new IndicatorOutbox(
+      store,
+      {
+        publish: async (_topic, messages) => {
+          sent.push(...messages.map((m) => m.key!));
+        },
       },
-    }, { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' });
+      { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' },
+    );
     const first = await outbox.flush();
     // Every indicator, and 29 measure scores + 1 index per touched window.
     expect(store.scores.size).toBe((30 * store.indicators.size) / 2); // two M1 permit KPIs per window

@@ -75,7 +75,14 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return queries.map((q) => {
       const done = new Set(
         all
-          .filter((f) => f.port === q.port && f.caseType === q.caseType && f.milestone === q.completing && f.at >= q.start && f.at < q.end)
+          .filter(
+            (f) =>
+              f.port === q.port &&
+              f.caseType === q.caseType &&
+              f.milestone === q.completing &&
+              f.at >= q.start &&
+              f.at < q.end,
+          )
           .map(caseKey),
       );
       return [...this.records(all.filter((f) => done.has(caseKey(f)))).values()];
@@ -94,7 +101,14 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return queries.map((q) => {
       const hours = new Set(
         all
-          .filter((f) => f.port === q.port && f.caseType === q.caseType && f.milestone === q.completing && String(f.attrs[q.attr]) === q.value && f.at >= q.from)
+          .filter(
+            (f) =>
+              f.port === q.port &&
+              f.caseType === q.caseType &&
+              f.milestone === q.completing &&
+              String(f.attrs[q.attr]) === q.value &&
+              f.at >= q.from,
+          )
           .map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000),
       );
       return [...hours].map((ms) => new Date(ms));
@@ -106,7 +120,12 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     for (const indicator of indicators) {
       const key = indicatorKey({ ...indicator, windowStart: indicator.windowStartText });
       const known = this.indicators.get(key);
-      if (known && sameIndicatorValue(known.indicator, indicator) && known.indicator.catalogueVersion === indicator.catalogueVersion) continue;
+      if (
+        known &&
+        sameIndicatorValue(known.indicator, indicator) &&
+        known.indicator.catalogueVersion === indicator.catalogueVersion
+      )
+        continue;
       this.indicators.set(key, { indicator, computedAt, published: false });
       changed += 1;
     }
@@ -116,7 +135,9 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
     const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w) => [windowKey(w), new Map()]));
     for (const { indicator } of this.indicators.values()) {
-      const kpis = result.get(windowKey({ port: indicator.port, grain: indicator.grain, windowStart: indicator.windowStart }));
+      const kpis = result.get(
+        windowKey({ port: indicator.port, grain: indicator.grain, windowStart: indicator.windowStart }),
+      );
       kpis?.set(indicator.kpi, indicator);
     }
     return result;
@@ -126,7 +147,9 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
     for (const fact of this.facts.values()) {
       if (fact.caseType !== CASE_TYPES.measureStatus) continue;
-      result.get(fact.port)?.push({ measure: Number(fact.attrs.measure), level: fact.attrs.level as StatusLevel, at: fact.at });
+      result
+        .get(fact.port)
+        ?.push({ measure: Number(fact.attrs.measure), level: fact.attrs.level as StatusLevel, at: fact.at });
     }
     return result;
   }
@@ -142,13 +165,27 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     const put = (message: Omit<ScoreMessage, 'computedAt'>, window: TimeWindow, basis: string) => {
       const key = scoreKey(message);
       const known = this.scores.get(key);
-      if (known && known.message.score === message.score && known.basis === basis && known.message.coverage === message.coverage && known.message.catalogueVersion === message.catalogueVersion) return;
+      if (
+        known &&
+        known.message.score === message.score &&
+        known.basis === basis &&
+        known.message.coverage === message.coverage &&
+        known.message.catalogueVersion === message.catalogueVersion
+      )
+        return;
       this.scores.set(key, { message, window, basis, computedAt, published: false });
       changed += 1;
     };
     for (const s of scores) {
-      const base = { port: s.port, grain: s.grain, windowStart: s.window.startText, windowEnd: s.window.endText, catalogueVersion: s.catalogueVersion };
-      for (const m of s.measures) put({ kind: 'measure', measure: m.measure, ...base, score: m.score }, s.window, m.basis);
+      const base = {
+        port: s.port,
+        grain: s.grain,
+        windowStart: s.window.startText,
+        windowEnd: s.window.endText,
+        catalogueVersion: s.catalogueVersion,
+      };
+      for (const m of s.measures)
+        put({ kind: 'measure', measure: m.measure, ...base, score: m.score }, s.window, m.basis);
       put({ kind: 'port', ...base, score: s.index, coverage: s.coverage }, s.window, 'index');
     }
     return changed;
@@ -194,7 +231,10 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   private records(facts: CaseFact[]): Map<string, CaseRecord> {
-    const records = new Map<string, CaseRecord & { milestones: Record<string, { at: Date; attrs: Record<string, unknown> }> }>();
+    const records = new Map<
+      string,
+      CaseRecord & { milestones: Record<string, { at: Date; attrs: Record<string, unknown> }> }
+    >();
     for (const fact of facts) {
       const record = records.get(caseKey(fact)) ?? { caseId: fact.caseId, milestones: {} };
       record.milestones[fact.milestone] = { at: fact.at, attrs: fact.attrs };

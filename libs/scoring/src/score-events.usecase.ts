@@ -40,7 +40,7 @@ export interface ScoreEventsResult {
   scoresChanged: number;
 }
 
-interface PlannedWindow {
+export interface PlannedWindow {
   query: CompletedCasesQuery;
   window: TimeWindow;
   rules: KpiRule[];
@@ -69,7 +69,8 @@ export class ScoreEventsUseCase {
       await unit.lockPorts([...new Set(command.events.map((e) => e.port))]);
       const fresh = await unit.insertEvents(command.events);
       const facts = mergeFacts(fresh.flatMap(extractFacts));
-      if (facts.length === 0) return { newEvents: fresh.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
+      if (facts.length === 0)
+        return { newEvents: fresh.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
 
       const refs = uniqueCases(facts);
       const before = await unit.loadCases(refs);
@@ -87,15 +88,16 @@ export class ScoreEventsUseCase {
       }
       await this.planDependents(unit, facts, plan);
 
-      const planned = plan.entries();
-      const cases = await unit.loadCompletedCases(planned.map((p) => p.query));
-      const contexts = await this.contexts(unit, planned, cases);
-      const indicators: Indicator[] = planned.flatMap((p, index) =>
-        p.rules.map((rule) => computeIndicator(catalogue, rule, p.query.port, p.window, cases[index]!, contexts[index]!)),
-      );
-      const indicatorsChanged = await unit.saveIndicators(indicators, computedAt);
-      const scoresChanged = await this.rescore(unit, catalogue, planned, facts, computedAt);
-      return { newEvents: fresh.length, windowsRecomputed: planned.length, indicatorsChanged, scoresChanged };
+      const statusWindows: Array<{ port: string; window: TimeWindow }> = [];
+      for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
+        // A status report counts for every window ending after it.
+        for (const window of windowsOf(fact.at, this.timeZone(fact.port)))
+          statusWindows.push({ port: fact.port, window });
+        for (const window of await unit.scoredWindowsEndingAfter(fact.port, fact.at))
+          statusWindows.push({ port: fact.port, window });
+      }
+      const result = await evaluateWindows(unit, catalogue, plan.entries(), statusWindows, computedAt);
+      return { newEvents: fresh.length, ...result };
     });
   }
 
@@ -111,7 +113,15 @@ export class ScoreEventsUseCase {
         const value = fact.attrs[dependency.attr];
         if (value === undefined) continue;
         const from = dependency.fromAttr ? new Date(String(fact.attrs[dependency.fromAttr])) : fact.at;
-        queries.push({ port: fact.port, caseType: rule.caseType, completing: rule.completing, attr: dependency.attr, value: String(value), from, rule });
+        queries.push({
+          port: fact.port,
+          caseType: rule.caseType,
+          completing: rule.completing,
+          attr: dependency.attr,
+          value: String(value),
+          from,
+          rule,
+        });
       }
     }
     const times = await unit.dependentTimes(queries);
@@ -122,60 +132,73 @@ export class ScoreEventsUseCase {
       }
     });
   }
+}
 
-  /** What the rules of each planned window need beyond its cases, loaded once per port. */
-  private async contexts(unit: ScoringUnit, planned: PlannedWindow[], cases: CaseRecord[][]): Promise<RuleContext[]> {
-    const catalogues = new Map<string, CaseRecord[]>();
-    const enterprises = new Map<string, Set<string>>();
-    planned.forEach((p, index) => {
-      if (p.rules.some((r) => r.context === 'catalogues')) catalogues.set(p.query.port, []);
-      if (p.rules.some((r) => r.context === 'creditHistory')) {
-        const set = enterprises.get(p.query.port) ?? new Set<string>();
-        for (const record of cases[index]!) set.add(String(record.milestones.rated?.attrs.enterpriseId));
-        enterprises.set(p.query.port, set);
-      }
-    });
-    for (const port of catalogues.keys()) catalogues.set(port, await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue));
-    const histories = new Map<string, CaseRecord[]>();
-    for (const [port, set] of enterprises) {
-      histories.set(port, await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]));
-    }
-    return planned.map((p) => ({
-      ...(catalogues.has(p.query.port) ? { catalogues: catalogues.get(p.query.port) } : {}),
-      ...(histories.has(p.query.port) ? { creditHistory: histories.get(p.query.port) } : {}),
-    }));
+/**
+ * Recomputes planned windows: loads their cases and what their rules need, saves the indicators
+ * that changed, then rescoring those windows (and any other given) from all their stored KPIs.
+ */
+export async function evaluateWindows(
+  unit: ScoringUnit,
+  catalogue: MeasureCatalogue,
+  planned: PlannedWindow[],
+  extraScoreWindows: Array<{ port: string; window: TimeWindow }>,
+  computedAt: Date,
+): Promise<{ windowsRecomputed: number; indicatorsChanged: number; scoresChanged: number }> {
+  const cases = await unit.loadCompletedCases(planned.map((p) => p.query));
+  const contexts = await loadContexts(unit, planned, cases);
+  const indicators: Indicator[] = planned.flatMap((p, index) =>
+    p.rules.map((rule) => computeIndicator(catalogue, rule, p.query.port, p.window, cases[index]!, contexts[index]!)),
+  );
+  const indicatorsChanged = await unit.saveIndicators(indicators, computedAt);
+
+  const windows = new Map<string, { port: string; window: TimeWindow }>();
+  for (const entry of [...planned.map((p) => ({ port: p.query.port, window: p.window })), ...extraScoreWindows]) {
+    windows.set(windowKey({ port: entry.port, grain: entry.window.grain, windowStart: entry.window.start }), entry);
   }
-
-  /** Measure scores and port index of every window whose KPIs or status reports changed. */
-  private async rescore(
-    unit: ScoringUnit,
-    catalogue: MeasureCatalogue,
-    planned: PlannedWindow[],
-    facts: CaseFact[],
-    computedAt: Date,
-  ): Promise<number> {
-    const windows = new Map<string, { port: string; window: TimeWindow }>();
-    const add = (port: string, window: TimeWindow) =>
-      windows.set(windowKey({ port, grain: window.grain, windowStart: window.start }), { port, window });
-    for (const p of planned) add(p.query.port, p.window);
-    for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
-      // A status report counts for every window ending after it.
-      for (const window of windowsOf(fact.at, this.timeZone(fact.port))) add(fact.port, window);
-      for (const window of await unit.scoredWindowsEndingAfter(fact.port, fact.at)) add(fact.port, window);
-    }
-    if (windows.size === 0) return 0;
+  let scoresChanged = 0;
+  if (windows.size > 0) {
     const list = [...windows.values()];
-    const kpis = await unit.loadWindowKpis(list.map(({ port, window }) => ({ port, grain: window.grain, windowStart: window.start })));
+    const refs = list.map(({ port, window }) => ({ port, grain: window.grain, windowStart: window.start }));
+    const kpis = await unit.loadWindowKpis(refs);
     const statuses = await unit.loadStatuses([...new Set(list.map((w) => w.port))]);
-    const scores = list.map(({ port, window }) =>
-      scoreWindow(catalogue, port, window, kpis.get(windowKey({ port, grain: window.grain, windowStart: window.start }))!, statuses.get(port) ?? []),
+    const scores = list.map(({ port, window }, index) =>
+      scoreWindow(catalogue, port, window, kpis.get(windowKey(refs[index]!))!, statuses.get(port) ?? []),
     );
-    return unit.saveScores(scores, computedAt);
+    scoresChanged = await unit.saveScores(scores, computedAt);
   }
+  return { windowsRecomputed: planned.length, indicatorsChanged, scoresChanged };
+}
+
+/** What the rules of each planned window need beyond its cases, loaded once per port. */
+async function loadContexts(
+  unit: ScoringUnit,
+  planned: PlannedWindow[],
+  cases: CaseRecord[][],
+): Promise<RuleContext[]> {
+  const catalogues = new Map<string, CaseRecord[]>();
+  const enterprises = new Map<string, Set<string>>();
+  planned.forEach((p, index) => {
+    if (p.rules.some((r) => r.context === 'catalogues')) catalogues.set(p.query.port, []);
+    if (p.rules.some((r) => r.context === 'creditHistory')) {
+      const set = enterprises.get(p.query.port) ?? new Set<string>();
+      for (const record of cases[index]!) set.add(String(record.milestones.rated?.attrs.enterpriseId));
+      enterprises.set(p.query.port, set);
+    }
+  });
+  for (const port of catalogues.keys()) catalogues.set(port, await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue));
+  const histories = new Map<string, CaseRecord[]>();
+  for (const [port, set] of enterprises) {
+    histories.set(port, await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]));
+  }
+  return planned.map((p) => ({
+    ...(catalogues.has(p.query.port) ? { catalogues: catalogues.get(p.query.port) } : {}),
+    ...(histories.has(p.query.port) ? { creditHistory: histories.get(p.query.port) } : {}),
+  }));
 }
 
 /** The distinct (port, case type, completing milestone, window) to recompute, with their rules. */
-class WindowPlan {
+export class WindowPlan {
   private readonly planned = new Map<string, PlannedWindow>();
 
   constructor(private readonly catalogue: MeasureCatalogue) {}
@@ -185,7 +208,11 @@ class WindowPlan {
     const id = [port, rule.caseType, rule.completing, window.grain, window.start.toISOString()].join('|');
     let entry = this.planned.get(id);
     if (!entry) {
-      entry = { query: { port, caseType: rule.caseType, completing: rule.completing, start: window.start, end: window.end }, window, rules: [] };
+      entry = {
+        query: { port, caseType: rule.caseType, completing: rule.completing, start: window.start, end: window.end },
+        window,
+        rules: [],
+      };
       this.planned.set(id, entry);
     }
     if (!entry.rules.includes(rule)) entry.rules.push(rule);

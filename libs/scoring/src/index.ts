@@ -1,0 +1,3 @@
+export * from './in-memory-scoring.store';
+export * from './indicator-outbox.service';
+export * from './score-events.usecase';
