@@ -58,13 +58,11 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     for (let start = 0; start < lines.length; start += 500) {
       await bus.publish(
         stack.topics.filings,
-        lines
-          .slice(start, start + 500)
-          .map((line) => ({
-            key: (JSON.parse(line) as { port: string }).port,
-            value: line,
-            headers: { 'content-type': 'application/cloudevents+json' },
-          })),
+        lines.slice(start, start + 500).map((line) => ({
+          key: (JSON.parse(line) as { port: string }).port,
+          value: line,
+          headers: { 'content-type': 'application/cloudevents+json' },
+        })),
       );
     }
     await waitUntil(`the scorer stored ${distinct} events`, 120_000, async () => (await eventCount()) === distinct);
