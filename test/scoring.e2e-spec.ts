@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { IndicatorMessage, ScoreMessage } from '@portscore/catalogue';
@@ -156,5 +157,63 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect({ value: served.value, samples: served.samples }).toEqual({ value: topic.value, samples: topic.samples });
     expect(card.coverage).toBeGreaterThan(0.5);
     expect(card.measures.find((m) => m.measure === 11)!.basis).toBe('status');
+  });
+
+  it('applies a catalogue upgrade by recomputing every window while ingestion goes on', async () => {
+    const catalogue = JSON.parse(readFileSync(join(ROOT, 'seeds/catalogue.json'), 'utf8')) as {
+      version: string;
+      measures: Array<{ kpis: Array<{ id: string; target: number }> }>;
+    };
+    catalogue.version = '2025.1';
+    catalogue.measures[0]!.kpis.find((k) => k.id === 'm1.instant_share')!.target = 0.6;
+    const file = join(mkdtempSync(join(tmpdir(), 'portscore-')), 'catalogue-2025.1.json');
+    writeFileSync(file, JSON.stringify(catalogue));
+
+    // New traffic keeps flowing while the upgrade is applied.
+    const traffic = new Promise<string>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          join(ROOT, 'bin/portscore.js'),
+          'simulate',
+          '--ports',
+          '2',
+          '--days',
+          '3',
+          '--seed',
+          '12',
+          '--end',
+          '2026-11-24',
+          '--rate',
+          '2000',
+          '--quiet',
+        ],
+        { env: stack.env },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+    });
+    const output = stack.cli(['catalogue', 'apply', file]);
+    expect(output).toContain('catalogue 2025.1 is now in force');
+    expect(output).toMatch(/recomputed \d+ windows of \d+ ports with catalogue 2025.1/);
+    await traffic;
+
+    const key = 'CNSHA|m1.instant_share|month|2026-10-01T00:00:00+08:00';
+    await waitUntil(
+      'the upgraded indicator is published',
+      60_000,
+      () => indicators.latestByKey<IndicatorMessage>().get(key)?.catalogueVersion === '2025.1',
+    );
+    const upgraded = indicators.latestByKey<IndicatorMessage>().get(key)!;
+    expect(upgraded.target).toBe(0.6);
+    expect(upgraded.attainment).toBeCloseTo(Math.min(1, upgraded.value! / 0.6), 12);
+    // Windows scored after the upgrade, by the running scorer, use it too.
+    await waitUntil(
+      'the outbox is empty',
+      60_000,
+      async () =>
+        Number((await database.query('SELECT count(*) AS n FROM indicator WHERE published_at IS NULL'))[0].n) === 0,
+    );
+    const stale = await database.query(`SELECT count(*) AS n FROM indicator WHERE catalogue_version <> '2025.1'`);
+    expect(Number(stale[0].n)).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { configOrExit } from '@portscore/config';
 import { migrate } from '@portscore/persistence';
 
+import { CATALOGUE_HELP, catalogueCommand } from './commands/catalogue.command';
 import { DLQ_HELP, dlqCommand } from './commands/dlq.command';
 import { docsCommand } from './commands/docs.command';
 import { KEYS_HELP, keysCommand } from './commands/keys.command';
@@ -26,6 +27,8 @@ Commands:
                                (portscore simulate --help)
   dlq [list|redrive] …         browse dead letters by reason and re-drive them (portscore dlq --help)
   keys create|list|revoke …    API keys (portscore keys --help)
+  catalogue show|apply FILE    catalogue versions; apply a new one and recompute every window
+  recompute                    recompute every window with the catalogue in force
   migrate                      create the database if needed and apply migrations (DATABASE_URL)
   docs                         regenerate docs/asyncapi.json and docs/schemas/ from the contracts
 
@@ -104,6 +107,13 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return dlqCommand(configOrExit('portscore'), args);
+    case 'catalogue':
+    case 'recompute':
+      if (args.includes('--help')) {
+        console.log(CATALOGUE_HELP);
+        return 0;
+      }
+      return catalogueCommand(configOrExit('portscore'), command === 'recompute' ? ['recompute'] : args);
     case 'keys':
       if (args.includes('--help')) {
         console.log(KEYS_HELP);

@@ -1,3 +1,4 @@
+export * from './active-catalogue';
 export * from './runtime.module';
 export * from './tokens';
 export * from './topics';

@@ -1,10 +1,12 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { loadCatalogue, loadPorts, type PortscoreConfig } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { dataSourceOptions } from '@portscore/persistence';
+import { dataSourceOptions, PgCatalogueStore } from '@portscore/persistence';
+import { DataSource } from 'typeorm';
 
-import { CATALOGUE, CONFIG, PORTS } from './tokens';
+import { ActiveCatalogue } from './active-catalogue';
+import { CONFIG, PORTS } from './tokens';
 
 /**
  * Configuration, seeds, the Kafka bus and the database for one service. The bus is created by
@@ -22,10 +24,29 @@ export class RuntimeModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: PORTS, useValue: loadPorts(config.seedsDir) },
-        { provide: CATALOGUE, useValue: loadCatalogue(config.seedsDir) },
+        {
+          provide: ActiveCatalogue,
+          inject: [DataSource],
+          useFactory: async (dataSource: DataSource) => {
+            const active = new ActiveCatalogue(new PgCatalogueStore(dataSource), loadCatalogue(config.seedsDir).data);
+            await active.refresh();
+            active.start();
+            return active;
+          },
+        },
+        CatalogueShutdown,
         { provide: KafkaBus, useValue: bus },
       ],
-      exports: [CONFIG, PORTS, CATALOGUE, KafkaBus],
+      exports: [CONFIG, PORTS, ActiveCatalogue, KafkaBus],
     };
+  }
+}
+
+@Injectable()
+class CatalogueShutdown implements OnApplicationShutdown {
+  constructor(private readonly catalogue: ActiveCatalogue) {}
+
+  onApplicationShutdown(): void {
+    this.catalogue.stop();
   }
 }

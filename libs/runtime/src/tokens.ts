@@ -1,4 +1,3 @@
 /** Injection tokens of the values every service shares. */
 export const CONFIG = Symbol('PortscoreConfig');
 export const PORTS = Symbol('PortRegistry');
-export const CATALOGUE = Symbol('MeasureCatalogue');

@@ -5,7 +5,7 @@ import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
 import { type CanonicalEvent, FilingValidator, type Port, PortRegistry } from '@portscore/contracts';
 
 import { InMemoryScoringStore } from './in-memory-scoring.store';
-import { ScoreEventsUseCase } from './score-events.usecase';
+import { fixedCatalogue, ScoreEventsUseCase } from './score-events.usecase';
 
 const root = join(__dirname, '..', '..', '..');
 const catalogue = new MeasureCatalogue(
@@ -43,7 +43,7 @@ export async function scoreInBatches(batches: CanonicalEvent[][]): Promise<InMem
   const store = new InMemoryScoringStore();
   const useCase = new ScoreEventsUseCase(
     store,
-    () => catalogue,
+    fixedCatalogue(catalogue),
     ports,
     () => new Date('2026-11-27T00:00:00Z'),
   );

@@ -191,6 +191,23 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return changed;
   }
 
+  async catalogueVersionInForce(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async portsWithCases(): Promise<string[]> {
+    return [...new Set([...this.facts.values()].map((f) => f.port))].sort();
+  }
+
+  async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
+    const hours = new Set(
+      [...this.facts.values()]
+        .filter((f) => f.port === port && f.caseType === caseType && f.milestone === completing)
+        .map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000),
+    );
+    return [...hours].map((ms) => new Date(ms));
+  }
+
   async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
     return [...this.indicators.values()]
       .filter((entry) => !entry.published)

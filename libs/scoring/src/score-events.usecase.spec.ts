@@ -6,7 +6,7 @@ import { type CanonicalEvent, type Port, PortRegistry } from '@portscore/contrac
 
 import { IndicatorOutbox } from './indicator-outbox.service';
 import { InMemoryScoringStore } from './in-memory-scoring.store';
-import { ScoreEventsUseCase } from './score-events.usecase';
+import { fixedCatalogue, ScoreEventsUseCase } from './score-events.usecase';
 
 const seeds = join(__dirname, '..', '..', '..', 'seeds');
 const catalogue = new MeasureCatalogue(JSON.parse(readFileSync(join(seeds, 'catalogue.json'), 'utf8')) as Catalogue);
@@ -87,7 +87,7 @@ async function score(batches: CanonicalEvent[][]): Promise<InMemoryScoringStore>
   const store = new InMemoryScoringStore();
   const useCase = new ScoreEventsUseCase(
     store,
-    () => catalogue,
+    fixedCatalogue(catalogue),
     ports,
     () => new Date('2026-11-01T00:00:00Z'),
   );
@@ -204,7 +204,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
     const day8 = '2026-10-08T00:00:00+08:00';
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 2 }); // P5 30 h, P6 1/3 h
     // Another system reports P5's decision earlier, at 20:00 on the 7th: 12 h, in the 7th's window.
-    const useCase = new ScoreEventsUseCase(store, () => catalogue, ports);
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports);
     await useCase.execute({ events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')] });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)).toMatchObject({ samples: 1 });
     expect(store.indicator(PORT, 'm1.p90_hours', 'day', day8)!.value).toBeCloseTo(1 / 3, 12);

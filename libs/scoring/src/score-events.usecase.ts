@@ -29,6 +29,26 @@ import {
   windowKey,
 } from '@portscore/persistence';
 
+/** Where the use cases get the catalogue in force; `ensure` reloads it when another version is in force. */
+export interface CatalogueSource {
+  current(): MeasureCatalogue;
+  ensure(version: string): Promise<MeasureCatalogue>;
+}
+
+/** A fixed catalogue (tests, tools). */
+export function fixedCatalogue(catalogue: MeasureCatalogue): CatalogueSource {
+  return { current: () => catalogue, ensure: async () => catalogue };
+}
+
+/**
+ * The catalogue to score with inside a transaction: read after the port locks, so a batch that
+ * waited for a recompute of its port uses the catalogue that recompute applied.
+ */
+export async function catalogueInForce(unit: ScoringUnit, source: CatalogueSource): Promise<MeasureCatalogue> {
+  const version = await unit.catalogueVersionInForce();
+  return version === undefined || version === source.current().version ? source.current() : source.ensure(version);
+}
+
 export interface ScoreEventsCommand {
   events: CanonicalEvent[];
 }
@@ -57,16 +77,16 @@ export interface PlannedWindow {
 export class ScoreEventsUseCase {
   constructor(
     private readonly store: ScoringStore,
-    private readonly catalogue: () => MeasureCatalogue,
+    private readonly catalogues: CatalogueSource,
     private readonly ports: PortRegistry,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
   execute(command: ScoreEventsCommand): Promise<ScoreEventsResult> {
     const computedAt = this.clock();
-    const catalogue = this.catalogue();
     return this.store.transaction(async (unit) => {
       await unit.lockPorts([...new Set(command.events.map((e) => e.port))]);
+      const catalogue = await catalogueInForce(unit, this.catalogues);
       const fresh = await unit.insertEvents(command.events);
       const facts = mergeFacts(fresh.flatMap(extractFacts));
       if (facts.length === 0)

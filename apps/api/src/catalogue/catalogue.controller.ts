@@ -1,21 +1,21 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Catalogue, MeasureCatalogue } from '@portscore/catalogue';
+import type { Catalogue } from '@portscore/catalogue';
 import type { Port, PortRegistry } from '@portscore/contracts';
-import { CATALOGUE, PORTS } from '@portscore/runtime';
+import { ActiveCatalogue, PORTS } from '@portscore/runtime';
 
 @ApiTags('catalogue')
 @Controller('v1')
 export class CatalogueController {
   constructor(
-    @Inject(CATALOGUE) private readonly catalogue: MeasureCatalogue,
+    private readonly catalogue: ActiveCatalogue,
     @Inject(PORTS) private readonly ports: PortRegistry,
   ) {}
 
   @Get('catalogue')
   @ApiOperation({ summary: 'The measure catalogue: 29 measures, their KPIs, targets and minimum samples' })
   getCatalogue(): Catalogue {
-    return this.catalogue.data;
+    return this.catalogue.current().data;
   }
 
   @Get('ports')

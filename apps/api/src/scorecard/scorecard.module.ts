@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import type { MeasureCatalogue } from '@portscore/catalogue';
 import type { PortRegistry } from '@portscore/contracts';
 import { PgScorecardReader } from '@portscore/persistence';
-import { CATALOGUE, PORTS } from '@portscore/runtime';
+import { ActiveCatalogue, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
 import { ScorecardController } from './scorecard.controller';
@@ -13,9 +12,9 @@ import { ScorecardService } from './scorecard.service';
   providers: [
     {
       provide: ScorecardService,
-      inject: [DataSource, CATALOGUE, PORTS],
-      useFactory: (dataSource: DataSource, catalogue: MeasureCatalogue, ports: PortRegistry) =>
-        new ScorecardService(new PgScorecardReader(dataSource), catalogue, ports),
+      inject: [DataSource, ActiveCatalogue, PORTS],
+      useFactory: (dataSource: DataSource, catalogue: ActiveCatalogue, ports: PortRegistry) =>
+        new ScorecardService(new PgScorecardReader(dataSource), () => catalogue.current(), ports),
     },
   ],
 })

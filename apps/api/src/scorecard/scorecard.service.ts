@@ -16,7 +16,7 @@ import type { MeasureScoreDto, ScorecardDto } from './scorecard.dto';
 export class ScorecardService {
   constructor(
     private readonly reader: ScorecardReader,
-    private readonly catalogue: MeasureCatalogue,
+    private readonly catalogueInForce: () => MeasureCatalogue,
     private readonly ports: PortRegistry,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -25,6 +25,7 @@ export class ScorecardService {
     const port = this.port(portId);
     const grain = grainText ?? 'month';
     if (!isGrain(grain)) throw new ApiException(ApiErrorCode.InvalidQuery, `grain: must be day, week or month`);
+    const catalogue = this.catalogueInForce();
     const window = this.window(port, grain, dateText);
     const [indicatorRows, scoreRows] = await Promise.all([
       this.reader.indicatorsOfWindow(port.id, grain, window.start),
@@ -32,7 +33,7 @@ export class ScorecardService {
     ]);
     const stored = new Map(indicatorRows.map((row) => [row.kpi, row]));
     const scores = new Map(scoreRows.map((row) => [row.measure, row]));
-    const measures: MeasureScoreDto[] = this.catalogue.measures.map((measure) => {
+    const measures: MeasureScoreDto[] = catalogue.measures.map((measure) => {
       const kpis = measure.kpis.map((kpi) => {
         const row = stored.get(kpi.id);
         return {
@@ -64,7 +65,7 @@ export class ScorecardService {
       grain,
       windowStart: window.startText,
       windowEnd: window.endText,
-      catalogueVersion: this.catalogue.version,
+      catalogueVersion: catalogue.version,
       index: index?.score ?? null,
       coverage: index?.coverage ?? 0,
       measures,

@@ -1,10 +1,9 @@
 import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { MeasureCatalogue } from '@portscore/catalogue';
 import type { PortscoreConfig } from '@portscore/config';
 import type { PortRegistry } from '@portscore/contracts';
 import { KafkaBus } from '@portscore/messaging';
 import { PgScoringStore } from '@portscore/persistence';
-import { CATALOGUE, CONFIG, PORTS } from '@portscore/runtime';
+import { ActiveCatalogue, CONFIG, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
@@ -23,9 +22,9 @@ const SCORING_STORE = Symbol('ScoringStore');
     },
     {
       provide: ScoreEventsUseCase,
-      inject: [SCORING_STORE, CATALOGUE, PORTS],
-      useFactory: (store: PgScoringStore, catalogue: MeasureCatalogue, ports: PortRegistry) =>
-        new ScoreEventsUseCase(store, () => catalogue, ports),
+      inject: [SCORING_STORE, ActiveCatalogue, PORTS],
+      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
+        new ScoreEventsUseCase(store, catalogue, ports),
     },
     {
       provide: IndicatorOutbox,

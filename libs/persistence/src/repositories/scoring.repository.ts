@@ -71,6 +71,12 @@ export interface ScoringUnit {
   scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]>;
   /** Saves measure scores and port indices that changed; returns how many rows changed. */
   saveScores(scores: WindowScores[], computedAt: Date): Promise<number>;
+  /** The version of the catalogue in force, read inside the transaction (after the port locks). */
+  catalogueVersionInForce(): Promise<string | undefined>;
+  /** Ports with any stored case. */
+  portsWithCases(): Promise<string[]>;
+  /** Distinct completing times (to the hour) of a port's cases of a type. */
+  completingTimes(port: string, caseType: string, completing: string): Promise<Date[]>;
 }
 
 export interface ScoringStore {
@@ -476,6 +482,28 @@ class PgScoringUnit implements ScoringUnit {
       startText: row.window_start_text,
       endText: row.window_end_text,
     }));
+  }
+
+  async catalogueVersionInForce(): Promise<string | undefined> {
+    const rows: Array<{ version: string }> = await this.manager.query(
+      `SELECT version FROM catalogue_version ORDER BY activated_at DESC, version DESC LIMIT 1`,
+    );
+    return rows[0]?.version;
+  }
+
+  async portsWithCases(): Promise<string[]> {
+    const rows: Array<{ port: string }> = await this.manager.query(
+      `SELECT DISTINCT port FROM case_milestone ORDER BY port`,
+    );
+    return rows.map((row) => row.port);
+  }
+
+  async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
+    const rows: Array<{ at: Date }> = await this.manager.query(
+      `SELECT DISTINCT date_trunc('hour', at) AS at FROM case_milestone WHERE port = $1 AND case_type = $2 AND milestone = $3`,
+      [port, caseType, completing],
+    );
+    return rows.map((row) => row.at);
   }
 
   async saveScores(scores: WindowScores[], computedAt: Date): Promise<number> {
