@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { KafkaBus } from '@portscore/messaging';
+import { ensureDatabase, migrate } from '@portscore/persistence';
+import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
+import { Client } from 'pg';
+
+export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+export function log(line: string): void {
+  console.error(`[bench] ${line}`);
+}
+
+/**
+ * A throwaway place to measure in: fresh topics (suffixed with the run id) and a fresh database on
+ * the configured or local Kafka and PostgreSQL; everything is removed again by `close`.
+ */
+export class BenchEnvironment {
+  readonly topics: Record<string, string>;
+  readonly bus: KafkaBus;
+  readonly database: Client;
+  private readonly children: ChildProcess[] = [];
+
+  private constructor(
+    readonly runId: string,
+    readonly infrastructure: LocalInfrastructure,
+  ) {
+    this.topics = {
+      TOPIC_FILINGS: `sw.filings.v1.${runId}`,
+      TOPIC_EVENTS: `sw.events.v1.${runId}`,
+      TOPIC_DEAD_LETTERS: `sw.filings.dlq.v1.${runId}`,
+      TOPIC_INDICATORS: `sw.indicators.v1.${runId}`,
+      TOPIC_SCORES: `sw.scores.v1.${runId}`,
+    };
+    this.bus = new KafkaBus({ brokers: infrastructure.kafkaBrokers.split(','), clientId: 'portscore-bench' });
+    this.database = new Client({ connectionString: infrastructure.databaseUrl });
+  }
+
+  static async open(partitions = 4): Promise<BenchEnvironment> {
+    const runId = `b${Date.now()}`;
+    const environment = new BenchEnvironment(runId, await localInfrastructure(ROOT, `portscore_bench_${runId}`, log));
+    await ensureDatabase(environment.infrastructure.databaseUrl);
+    await migrate(environment.infrastructure.databaseUrl);
+    await environment.database.connect();
+    await environment.bus.ensureTopics(
+      Object.entries(environment.topics).map(([name, topic]) => ({
+        topic,
+        partitions,
+        maxMessageBytes: 8 * 1024 * 1024,
+        compacted: name === 'TOPIC_INDICATORS' || name === 'TOPIC_SCORES',
+      })),
+    );
+    return environment;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      KAFKA_BROKERS: this.infrastructure.kafkaBrokers,
+      DATABASE_URL: this.infrastructure.databaseUrl,
+      KAFKA_CLIENT_ID: `portscore-${this.runId}`,
+      ...this.topics,
+      LOG_LEVEL: 'warn',
+      NO_COLOR: '1',
+    };
+  }
+
+  /** Starts a built service (gateway, scorer, api) as its own process. */
+  spawn(service: string, extraEnv: Record<string, string> = {}): ChildProcess {
+    const child = spawn(
+      process.execPath,
+      ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
+      {
+        env: { ...this.env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    this.children.push(child);
+    return child;
+  }
+
+  async count(sql: string): Promise<number> {
+    return Number((await this.database.query(sql)).rows[0].n);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await this.database.end().catch(() => undefined);
+    await this.bus.deleteTopics(Object.values(this.topics)).catch(() => undefined);
+    await this.bus.disconnect();
+    const admin = new Client({
+      connectionString: this.infrastructure.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, '/postgres'),
+    });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS portscore_bench_${this.runId} WITH (FORCE)`);
+    await admin.end();
+    await this.infrastructure.stop();
+  }
+}
+
+/** Resident set size of a process, in kB (0 once it is gone). */
+export function rssKb(pid: number | undefined): number {
+  try {
+    const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
+}
+
+export function option(args: string[], name: string, fallback: number): number {
+  const index = args.indexOf(name);
+  const value = index >= 0 ? Number(args[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  return value;
+}
+
+/** Publishes in slices with a progress line. */
+export async function publishAll(
+  bus: KafkaBus,
+  topic: string,
+  messages: Parameters<KafkaBus['publish']>[1],
+  label: string,
+): Promise<number> {
+  const started = Date.now();
+  for (let start = 0; start < messages.length; start += 5000) {
+    await bus.publish(topic, messages.slice(start, start + 5000));
+    process.stderr.write(`\r[bench] ${label}: published ${Math.min(start + 5000, messages.length)}/${messages.length}`);
+  }
+  process.stderr.write('\n');
+  return (Date.now() - started) / 1000;
+}
+
+/** Polls a count until it reaches the target; returns when the first and last progress happened. */
+export async function waitForCount(
+  label: string,
+  target: number,
+  count: () => Promise<number>,
+  onTick: () => void = () => {},
+  timeoutMs = 30 * 60_000,
+): Promise<{ firstAt: number; firstCount: number; doneAt: number }> {
+  let firstAt = 0;
+  let firstCount = 0;
+  let done = 0;
+  const deadline = Date.now() + timeoutMs;
+  while (done < target && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    done = await count();
+    onTick();
+    if (!firstAt && done > 0) {
+      firstAt = Date.now();
+      firstCount = done;
+    }
+    process.stderr.write(`\r[bench] ${label}: ${done}/${target}`);
+  }
+  process.stderr.write('\n');
+  if (done < target) throw new Error(`${label} reached ${done} of ${target} in ${timeoutMs / 60_000} minutes`);
+  return { firstAt, firstCount, doneAt: Date.now() };
+}
