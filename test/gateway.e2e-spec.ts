@@ -139,7 +139,7 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
 
     const dlq = stack.cli(['dlq', 'list', '--limit', '0']);
     expect(dlq).toContain(`${expected} dead letters`);
-    expect(dlq).toMatch(/\s+27\s+validation_failed/);
+    expect(dlq).toMatch(/\s+28\s+validation_failed/);
   });
 
   it('takes filings over HTTP: single, duplicate, rejected, batch and binary XML, each port only its own', async () => {

@@ -7,6 +7,7 @@ export enum ApiErrorCode {
   InvalidQuery = 'invalid_query',
   InvalidBody = 'invalid_body',
   ForbiddenPort = 'forbidden_port',
+  UnknownKpi = 'unknown_kpi',
 }
 
 export class ApiException extends Error {
@@ -23,6 +24,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   [ApiErrorCode.InvalidQuery]: HttpStatus.BAD_REQUEST,
   [ApiErrorCode.InvalidBody]: HttpStatus.BAD_REQUEST,
   [ApiErrorCode.ForbiddenPort]: HttpStatus.FORBIDDEN,
+  [ApiErrorCode.UnknownKpi]: HttpStatus.NOT_FOUND,
 };
 
 @Catch()

@@ -10,6 +10,8 @@ import { CatalogueController } from './catalogue/catalogue.controller';
 import { HealthController } from './health/health.controller';
 import { API_KEYS, ApiKeyGuard } from './auth/api-key.guard';
 import { FilingsModule } from './filings/filings.module';
+import { InsightsModule } from './insights/insights.module';
+import { StreamModule } from './stream/stream.module';
 import { ScorecardModule } from './scorecard/scorecard.module';
 
 @Module({})
@@ -17,7 +19,7 @@ export class ApiModule {
   static register(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
     return {
       module: ApiModule,
-      imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule],
+      imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule, InsightsModule, StreamModule],
       controllers: [CatalogueController, HealthController],
       providers: [
         {

@@ -10,6 +10,7 @@ import { migrate } from '@portscore/persistence';
 
 import { ApiExceptionFilter } from './api.exception';
 import { ApiModule } from './api.module';
+import { rateLimit } from './auth/rate-limit';
 
 /** HTTP API: scorecards, catalogue, ports; OpenAPI at /docs. */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   });
   app.useGlobalFilters(new ApiExceptionFilter());
   // Filings are read as raw bytes: dead letters keep them exactly, and XML is parsed by the validator.
+  app.use('/v1', rateLimit(config.apiRateLimitPerMinute));
   app.use('/v1/filings', raw({ type: () => true, limit: config.maxFilingBytes * 10 }));
   const document = SwaggerModule.createDocument(
     app,

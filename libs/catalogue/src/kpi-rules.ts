@@ -432,20 +432,20 @@ export const KPI_RULES: readonly KpiRule[] = [
   },
 ];
 
-interface ChargeLine {
+export interface ChargeLine {
   code: string;
   quantity: number;
   amount: number;
   currency: string;
 }
 
-interface CatalogueItem {
+export interface CatalogueItem {
   code: string;
   amount: number;
   currency: string;
 }
 
-interface EffectiveCatalogue {
+export interface EffectiveCatalogue {
   channel: string;
   items: Map<string, CatalogueItem>;
 }
@@ -477,10 +477,20 @@ export function effectiveCatalogue(
   return { channel: String(best.attrs.channel), items: new Map(items.map((item) => [item.code, item])) };
 }
 
+export type LineFinding = 'compliant' | 'no_catalogue' | 'not_in_catalogue' | 'other_currency' | 'above_catalogue';
+
+/** Why a charge line does or does not comply with the operator's effective catalogue. */
+export function lineFinding(line: ChargeLine, catalogue: EffectiveCatalogue | undefined): LineFinding {
+  if (!catalogue) return 'no_catalogue';
+  const item = catalogue.items.get(line.code);
+  if (!item) return 'not_in_catalogue';
+  if (item.currency !== line.currency) return 'other_currency';
+  return line.amount <= line.quantity * item.amount + 0.005 ? 'compliant' : 'above_catalogue';
+}
+
 /** A line complies when its code is in the catalogue and it costs at most quantity × unit price (same currency). */
 export function lineWithinCatalogue(line: ChargeLine, catalogue: EffectiveCatalogue): boolean {
-  const item = catalogue.items.get(line.code);
-  return item !== undefined && item.currency === line.currency && line.amount <= line.quantity * item.amount + 0.005;
+  return lineFinding(line, catalogue) === 'compliant';
 }
 
 export function rulesForCaseType(caseType: string): KpiRule[] {

@@ -17,6 +17,8 @@ export interface PortscoreConfig {
   topicPartitions: number;
   apiHost: string;
   apiPort: number;
+  /** Requests a minute per API key. */
+  apiRateLimitPerMinute: number;
   maxFilingBytes: number;
   maxFutureMinutes: number;
   /** Attempts at a batch that fails for a transient reason before it is dead-lettered. */
@@ -47,6 +49,7 @@ export const DEFAULTS = {
   TOPIC_PARTITIONS: '4',
   API_HOST: '127.0.0.1',
   API_PORT: '3000',
+  API_RATE_LIMIT_PER_MINUTE: '1200',
   MAX_FILING_BYTES: String(1024 * 1024),
   MAX_FUTURE_MINUTES: '5',
   INGEST_MAX_ATTEMPTS: '5',
@@ -113,6 +116,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     topicPartitions: integer('TOPIC_PARTITIONS', 1, 1000),
     apiHost: read('API_HOST'),
     apiPort: integer('API_PORT', 1, 65535),
+    apiRateLimitPerMinute: integer('API_RATE_LIMIT_PER_MINUTE', 10, 1_000_000),
     maxFilingBytes: integer('MAX_FILING_BYTES', 1024, 64 * 1024 * 1024),
     maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),
     ingestMaxAttempts: integer('INGEST_MAX_ATTEMPTS', 1, 100),

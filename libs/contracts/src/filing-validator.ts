@@ -176,18 +176,24 @@ function describe(errors: ValidationError[], path: string): string {
     .join('; ');
 }
 
-/** Refuses nesting deeper than any contract needs and keys that could reach object prototypes. */
+/**
+ * Refuses nesting deeper than any contract needs, keys that could reach object prototypes, and
+ * NUL characters, which no text field may hold (nor PostgreSQL text or jsonb).
+ */
 function checkStructure(value: unknown, path: string, depth: number): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
+    }
+    return;
+  }
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
-    throw new FilingRejectedException(
-      FilingRejectCode.ValidationFailed,
-      `${path}: nested deeper than ${MAX_DEPTH} levels`,
-    );
+    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: nested deeper than ${MAX_DEPTH} levels`);
   }
   for (const [key, child] of Object.entries(value)) {
-    if (FORBIDDEN_KEYS.has(key)) {
-      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}.${key}: property is not allowed`);
+    if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
+      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}.${key.replace(/\u0000/g, '\\0')}: property is not allowed`);
     }
     checkStructure(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
   }

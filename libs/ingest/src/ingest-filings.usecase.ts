@@ -7,7 +7,7 @@ import {
   type FilingValidator,
 } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
-import type { IngestStore, OutcomeCount } from '@portscore/persistence';
+import type { DeadLetterRecord, IngestStore, OutcomeCount } from '@portscore/persistence';
 
 import type {
   FilingOutcome,
@@ -45,9 +45,14 @@ export class IngestFilingsUseCase {
 
     const accepted: Array<{ event: CanonicalEvent; digest: string }> = [];
     const deadLetters: OutgoingMessage[] = [];
+    const deadLetterRecords: DeadLetterRecord[] = [];
+    const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string) => {
+      deadLetters.push(deadLetter(filing, code, detail));
+      deadLetterRecords.push(describeDeadLetter(filing, code, detail));
+    };
     const outcomes: FilingOutcome[] = validated.map((v) => {
       if (!v.event) {
-        deadLetters.push(deadLetter(v.filing, v.rejection.code, v.rejection.detail));
+        refuse(v.filing, v.rejection.code, v.rejection.detail);
         return { status: 'rejected', reason: v.rejection.code, detail: v.rejection.detail };
       }
       const { event, digest } = v;
@@ -60,7 +65,7 @@ export class IngestFilingsUseCase {
       }
       if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
       const detail = `source/id: (${event.source}, ${event.id}) was accepted before with different content`;
-      deadLetters.push(deadLetter(v.filing, FilingRejectCode.Conflict, detail));
+      refuse(v.filing, FilingRejectCode.Conflict, detail);
       return { status: 'rejected', reason: FilingRejectCode.Conflict, detail, source: event.source, id: event.id };
     });
 
@@ -79,6 +84,7 @@ export class IngestFilingsUseCase {
     await this.store.record({
       receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
       counts: countOutcomes(outcomes),
+      deadLetters: deadLetterRecords,
       position:
         command.partition && last !== undefined
           ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() }
@@ -167,5 +173,32 @@ function deadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: st
       'x-reject-detail': detail.replace(/[\r\n]+/g, ' ').slice(0, 1000),
       'x-origin': filing.origin,
     },
+  };
+}
+
+/** What the API shows of a dead letter: reason, where it came from and a preview of the body. */
+function describeDeadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): DeadLetterRecord {
+  const text = filing.value.subarray(0, 8192).toString('utf8');
+  let envelope: { port?: unknown; source?: unknown; id?: unknown } = {};
+  try {
+    const parsed = JSON.parse(filing.value.toString('utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as typeof envelope;
+  } catch {
+    // not JSON: attributes come from headers only
+  }
+  const pick = (value: unknown, header: string) =>
+    typeof value === 'string'
+      ? value.slice(0, 256)
+      : (filing.headers[`ce_${header}`] ?? filing.headers[`ce-${header}`] ?? null);
+  return {
+    reason,
+    detail,
+    origin: filing.origin,
+    port: pick(envelope.port, 'port'),
+    source: pick(envelope.source, 'source'),
+    eventId: pick(envelope.id, 'id'),
+    contentType: filing.headers['content-type'] ?? null,
+    size: filing.value.length,
+    preview: text.slice(0, 2000),
   };
 }

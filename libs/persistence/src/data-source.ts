@@ -7,6 +7,7 @@ import { InitialSchema1795788937408 } from './migrations/1795788937408-initial-s
 import { IngestAccounting1795790000000 } from './migrations/1795790000000-ingest-accounting';
 import { ApiKeys1795791000000 } from './migrations/1795791000000-api-keys';
 import { Scores1795792000000 } from './migrations/1795792000000-scores';
+import { DeadLetters1795793000000 } from './migrations/1795793000000-dead-letters';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   IngestAccounting1795790000000,
   ApiKeys1795791000000,
   Scores1795792000000,
+  DeadLetters1795793000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -7,3 +7,4 @@ export * from './repositories/filing-receipt.repository';
 export * from './repositories/scorecard.repository';
 export * from './repositories/scoring.repository';
 export * from './local-database';
+export * from './repositories/insights.repository';

@@ -1,3 +1,5 @@
+import { ApiErrorCode, ApiException } from '../api.exception';
+
 /** Who is calling, from their API key. */
 export interface Principal {
   keyId: string;
@@ -15,4 +17,10 @@ export function principalOf(keyId: string, role: string): Principal | undefined 
 /** Whether the principal may read a port's data. */
 export function canRead(principal: Principal, port: string): boolean {
   return principal.role !== 'port' || principal.port === port;
+}
+
+/** Throws when the principal may not read the port's data (a port key reading another port). */
+export function requireRead(principal: Principal, port: string): void {
+  if (!canRead(principal, port))
+    throw new ApiException(ApiErrorCode.ForbiddenPort, `port: this key may read ${principal.port} only`);
 }

@@ -4,6 +4,9 @@ import type { Catalogue } from '@portscore/catalogue';
 import type { Port, PortRegistry } from '@portscore/contracts';
 import { ActiveCatalogue, PORTS } from '@portscore/runtime';
 
+import { CurrentPrincipal } from '../auth/api-key.guard';
+import { canRead, type Principal } from '../auth/principal';
+
 @ApiTags('catalogue')
 @Controller('v1')
 export class CatalogueController {
@@ -20,7 +23,7 @@ export class CatalogueController {
 
   @Get('ports')
   @ApiOperation({ summary: 'Registered ports with kind and time zone' })
-  getPorts(): readonly Port[] {
-    return this.ports.ports;
+  getPorts(@CurrentPrincipal() principal: Principal): readonly Port[] {
+    return this.ports.ports.filter((port) => canRead(principal, port.id));
   }
 }

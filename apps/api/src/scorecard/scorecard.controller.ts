@@ -1,9 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 
-import { ApiErrorCode, ApiException } from '../api.exception';
 import { CurrentPrincipal } from '../auth/api-key.guard';
-import { canRead, type Principal } from '../auth/principal';
+import { type Principal, requireRead } from '../auth/principal';
 
 import { ScorecardDto } from './scorecard.dto';
 import { ScorecardService } from './scorecard.service';
@@ -30,9 +29,7 @@ export class ScorecardController {
     @Query('grain') grain?: string,
     @Query('date') date?: string,
   ): Promise<ScorecardDto> {
-    if (!canRead(principal, port)) {
-      throw new ApiException(ApiErrorCode.ForbiddenPort, `port: this key may read ${principal.port} only`);
-    }
+    requireRead(principal, port);
     return this.scorecards.scorecard(port, grain, date);
   }
 }

@@ -25,9 +25,24 @@ export interface ConsumerPosition {
   nextOffset: string;
 }
 
+/** What is kept of a dead letter for browsing; the original bytes are on the dead-letter topic. */
+export interface DeadLetterRecord {
+  reason: string;
+  detail: string;
+  origin: string;
+  port: string | null;
+  source: string | null;
+  eventId: string | null;
+  contentType: string | null;
+  size: number;
+  /** The first 2,000 characters of the body. */
+  preview: string;
+}
+
 export interface IngestRecord {
   receipts: FilingReceipt[];
   counts: OutcomeCount[];
+  deadLetters?: DeadLetterRecord[];
   position?: ConsumerPosition;
 }
 
@@ -90,6 +105,35 @@ export class PgIngestStore implements IngestStore {
            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
            ON CONFLICT (outcome, reason) DO UPDATE SET count = c.count + excluded.count`,
           [nonZero.map((c) => c.outcome), nonZero.map((c) => c.reason), nonZero.map((c) => c.count)],
+        );
+      }
+      // Dead letters may hold any bytes; PostgreSQL text holds no NUL.
+      const clean = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
+      const letters = (entry.deadLetters ?? []).map((l) => ({
+        ...l,
+        detail: clean(l.detail)!,
+        origin: clean(l.origin)!,
+        port: clean(l.port),
+        source: clean(l.source),
+        eventId: clean(l.eventId),
+        contentType: clean(l.contentType),
+        preview: clean(l.preview)!,
+      }));
+      if (letters.length > 0) {
+        await manager.query(
+          `INSERT INTO dead_letter (reason, detail, origin, port, source, event_id, content_type, size, preview)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])`,
+          [
+            letters.map((l) => l.reason),
+            letters.map((l) => l.detail),
+            letters.map((l) => l.origin),
+            letters.map((l) => l.port),
+            letters.map((l) => l.source),
+            letters.map((l) => l.eventId),
+            letters.map((l) => l.contentType),
+            letters.map((l) => l.size),
+            letters.map((l) => l.preview),
+          ],
         );
       }
       if (position) {

@@ -1,0 +1,186 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+
+import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
+import { type Principal, requireRead } from '../auth/principal';
+import { InsightsService, MAX_FEE_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.service';
+import { boundedInteger, dateOf, grainOf, toCsv } from './query-parameters';
+
+const DAY = 86_400_000;
+
+function wantsCsv(format: string | undefined): boolean {
+  return format === 'csv';
+}
+
+function sendCsv(response: Response, name: string, csv: string): string {
+  response.setHeader('content-type', 'text/csv; charset=utf-8');
+  response.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+  return csv;
+}
+
+@ApiTags('insights')
+@ApiSecurity('api-key')
+@Controller('v1')
+export class InsightsController {
+  constructor(private readonly insights: InsightsService) {}
+
+  @Get('ports/:port/kpis/:kpi/series')
+  @ApiOperation({ summary: `A KPI's values over time: one point per window with data (at most ${MAX_SERIES_POINTS})` })
+  @ApiParam({ name: 'port', example: 'CNSHA' })
+  @ApiParam({ name: 'kpi', example: 'm1.instant_share' })
+  @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default day' })
+  @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 90 days before to' })
+  @ApiQuery({ name: 'to', required: false, example: '2026-11-01', description: 'exclusive; default tomorrow' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  async series(
+    @CurrentPrincipal() principal: Principal,
+    @Param('port') port: string,
+    @Param('kpi') kpi: string,
+    @Res({ passthrough: true }) response: Response,
+    @Query('grain') grain?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('format') format?: string,
+  ) {
+    requireRead(principal, port);
+    const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
+    const series = await this.insights.series(
+      port,
+      kpi,
+      grainOf(grain, 'day'),
+      dateOf('from', from, new Date(end.getTime() - 90 * DAY)),
+      end,
+    );
+    if (!wantsCsv(format)) return series;
+    return sendCsv(
+      response,
+      `${port}-${kpi}-${series.grain}`,
+      toCsv(
+        ['windowStart', 'windowEnd', 'value', 'samples', 'target', 'attainment', 'scored', 'catalogueVersion'],
+        series.points as unknown as Array<Record<string, unknown>>,
+      ),
+    );
+  }
+
+  @Get('ports/:port/kpis/:kpi/cases')
+  @ApiOperation({
+    summary: 'Drill-down: the cases behind a KPI value, with the event (source, id) behind each milestone',
+  })
+  @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default month' })
+  @ApiQuery({ name: 'date', required: true, example: '2026-10-15', description: 'a date inside the window' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  @ApiQuery({ name: 'offset', required: false })
+  cases(
+    @CurrentPrincipal() principal: Principal,
+    @Param('port') port: string,
+    @Param('kpi') kpi: string,
+    @Query('grain') grain?: string,
+    @Query('date') date?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
+    requireRead(principal, port);
+    const day = dateOf('date', date, new Date()).toISOString().slice(0, 10);
+    return this.insights.cases(
+      port,
+      kpi,
+      grainOf(grain, 'month'),
+      day,
+      boundedInteger('limit', limit, 100, 1, 500),
+      boundedInteger('offset', offset, 0, 0, 10_000_000),
+    );
+  }
+
+  @Get('rankings')
+  @Roles('admin', 'agency')
+  @ApiOperation({ summary: 'Ports ranked by a measure score, or by port index without measure, for one window' })
+  @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default month' })
+  @ApiQuery({
+    name: 'date',
+    required: false,
+    example: '2026-10-15',
+    description: 'a date inside the window; default today',
+  })
+  @ApiQuery({ name: 'measure', required: false, description: '1–29; absent: the port index' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  async rankings(
+    @Res({ passthrough: true }) response: Response,
+    @Query('grain') grain?: string,
+    @Query('date') date?: string,
+    @Query('measure') measure?: string,
+    @Query('format') format?: string,
+  ) {
+    const ranking = await this.insights.ranking(
+      boundedInteger('measure', measure, 0, 1, 29),
+      grainOf(grain, 'month'),
+      dateOf('date', date, new Date()).toISOString().slice(0, 10),
+    );
+    if (!wantsCsv(format)) return ranking;
+    return sendCsv(
+      response,
+      `ranking-${ranking.measure}-${ranking.grain}-${ranking.date}`,
+      toCsv(
+        ['rank', 'port', 'nameEn', 'nameZh', 'score', 'coverage', 'windowStart', 'windowEnd'],
+        ranking.ports as unknown as Array<Record<string, unknown>>,
+      ),
+    );
+  }
+
+  @Get('ports/:port/fee-violations')
+  @ApiOperation({ summary: "Charge lines outside the operator's effective fee catalogue, or above it" })
+  @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    example: '2026-11-01',
+    description: `exclusive; default tomorrow; at most ${MAX_FEE_RANGE_DAYS} days after from`,
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
+  @ApiQuery({ name: 'offset', required: false })
+  async feeViolations(
+    @CurrentPrincipal() principal: Principal,
+    @Param('port') port: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
+    requireRead(principal, port);
+    const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
+    const all = await this.insights.feeViolations(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
+    const first = boundedInteger('offset', offset, 0, 0, 10_000_000);
+    return {
+      port,
+      total: all.length,
+      violations: all.slice(first, first + boundedInteger('limit', limit, 200, 1, 1000)),
+    };
+  }
+
+  @Get('dead-letters')
+  @ApiOperation({
+    summary:
+      'Refused filings, newest first (a port key sees its own port only); re-drive them with portscore dlq redrive',
+  })
+  @ApiQuery({ name: 'reason', required: false, example: 'validation_failed' })
+  @ApiQuery({ name: 'port', required: false })
+  @ApiQuery({ name: 'before', required: false, description: 'a dead letter id: the page after it' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  deadLetters(
+    @CurrentPrincipal() principal: Principal,
+    @Query('reason') reason?: string,
+    @Query('port') port?: string,
+    @Query('before') before?: string,
+    @Query('limit') limit?: string,
+  ) {
+    if (port) requireRead(principal, port);
+    return this.insights.deadLetters({
+      reason,
+      port: principal.role === 'port' ? principal.port : port,
+      before,
+      limit: boundedInteger('limit', limit, 100, 1, 500),
+    });
+  }
+}
