@@ -15,6 +15,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
 COPY bin bin
+COPY apps/api/public apps/api/public
 COPY seeds seeds
 USER node
 CMD ["node", "-r", "./bin/register-paths.js", "dist/apps/api/src/main.js"]

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 
+import { resolve } from 'node:path';
+
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { raw } from 'express';
+import { raw, static as serveStatic } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { closeOnSignals, configOrExit } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
@@ -36,6 +38,14 @@ async function main(): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // The dashboard: static files; it asks for an API key and calls the API like any client.
+  app.use(
+    '/dashboard',
+    serveStatic(resolve(__dirname, '..', '..', '..', '..', 'apps', 'api', 'public'), { index: 'index.html' }),
+  );
+  app
+    .getHttpAdapter()
+    .get('/', (_request: unknown, response: { redirect: (url: string) => void }) => response.redirect('/dashboard/'));
   closeOnSignals('api', async () => {
     await app.close();
     await bus.disconnect();

@@ -73,6 +73,13 @@ export class InsightsService {
     const port = this.port(portId);
     this.kpi(kpiId);
     if (to <= from) throw new ApiException(ApiErrorCode.InvalidQuery, 'to: must be after from');
+    const days = { day: 1, week: 7, month: 31 }[grain];
+    if ((to.getTime() - from.getTime()) / (days * DAY) > MAX_SERIES_POINTS) {
+      throw new ApiException(
+        ApiErrorCode.InvalidQuery,
+        `from/to: at most ${MAX_SERIES_POINTS} ${grain} windows (${MAX_SERIES_POINTS * days} days); narrow the range`,
+      );
+    }
     const start = windowOf(from, port.timeZone, grain).start;
     const points = await this.reader.series(port.id, kpiId, grain, start, to, MAX_SERIES_POINTS + 1);
     if (points.length > MAX_SERIES_POINTS) {
