@@ -189,11 +189,17 @@ function checkStructure(value: unknown, path: string, depth: number): void {
   }
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
-    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: nested deeper than ${MAX_DEPTH} levels`);
+    throw new FilingRejectedException(
+      FilingRejectCode.ValidationFailed,
+      `${path}: nested deeper than ${MAX_DEPTH} levels`,
+    );
   }
   for (const [key, child] of Object.entries(value)) {
     if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
-      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}.${key.replace(/\u0000/g, '\\0')}: property is not allowed`);
+      throw new FilingRejectedException(
+        FilingRejectCode.ValidationFailed,
+        `${path}.${key.replace(/\u0000/g, '\\0')}: property is not allowed`,
+      );
     }
     checkStructure(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
   }
