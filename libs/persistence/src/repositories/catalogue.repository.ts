@@ -37,8 +37,10 @@ export class PgCatalogueStore implements CatalogueStore {
       ]);
       return 'activated';
     }
+    // Services starting together may all seed the same version: the first one wins.
     await this.dataSource.query(
-      `INSERT INTO catalogue_version (version, data, activated_at) VALUES ($1, $2, clock_timestamp())`,
+      `INSERT INTO catalogue_version (version, data, activated_at) VALUES ($1, $2, clock_timestamp())
+       ON CONFLICT (version) DO NOTHING`,
       [catalogue.version, JSON.stringify(catalogue)],
     );
     return 'activated';
