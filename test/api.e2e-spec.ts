@@ -141,7 +141,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     const ranking = (await (await get('/v1/rankings?grain=month&date=2026-11-10', agency)).json()) as {
       ports: Array<{ port: string; rank: number | null; score: number | null }>;
     };
-    expect(ranking.ports).toHaveLength(14);
+    expect(ranking.ports).toHaveLength(50);
     const scored = ranking.ports.filter((p) => p.score !== null);
     expect(scored).toHaveLength(4);
     expect(scored.map((p) => p.rank)).toEqual([1, 2, 3, 4]);

@@ -91,7 +91,7 @@ describe('dashboard in headless Chromium (real stack)', () => {
         text: td.textContent,
       })),
     );
-    expect(cells).toHaveLength(14 * 29);
+    expect(cells).toHaveLength(50 * 29);
     for (const port of ['CNSHA', 'CNTSN', 'CNDLC', 'CNXMN', 'CNCAN']) {
       const card = (await (
         await fetch(`${stack.api}/v1/ports/${port}/scorecard?grain=month&date=2026-11-15`, { headers: authorized(key) })
@@ -136,7 +136,7 @@ describe('dashboard in headless Chromium (real stack)', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'port-trends.png'), fullPage: true });
     await page.click('#heatmap thead th[data-measure="20"]');
     await page.waitForSelector('#ranking tbody tr');
-    expect(await page.$$eval('#ranking tbody tr', (rows) => rows.length)).toBe(14);
+    expect(await page.$$eval('#ranking tbody tr', (rows) => rows.length)).toBe(50);
     await page.screenshot({ path: join(ARTIFACTS, 'measure-ranking.png'), fullPage: true });
   });
 

@@ -16,7 +16,7 @@ Brings up the whole Portscore stack on this machine and keeps it running until C
   - the gateway, scorer and API services (API_PORT, default 3000)
   - the sample filings of seeds/filings/ (skip them with --no-samples): measure 1 at Shanghai in
     June 2026, small enough to check by hand (README)
-  - simulated traffic of every event type for every port over the last 30 days (skip it with
+  - simulated traffic of every event type for 20 ports over the last 30 days (skip it with
     --no-simulation), so that every measure has data
 then prints scorecards and where to look.`;
 
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     log('publishing 30 days of simulated traffic for every port (npx portscore simulate)');
     const simulated = spawnSync(
       process.execPath,
-      [join(root, 'bin/portscore.js'), 'simulate', '--days', '30', '--per-day', '80', '--seed', '1'],
+      [join(root, 'bin/portscore.js'), 'simulate', '--ports', '20', '--days', '30', '--per-day', '80', '--seed', '1'],
       {
         stdio: 'inherit',
         env: process.env,
