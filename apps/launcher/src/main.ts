@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       card.measures[0]!.kpis.every((k) => k.samples > 0),
     );
   if (!args.includes('--no-simulation')) {
-    log('publishing 30 days of simulated traffic for every port (npx portscore simulate)');
+    log('publishing 30 days of simulated traffic for 20 ports (npx portscore simulate)');
     const simulated = spawnSync(
       process.execPath,
       [join(root, 'bin/portscore.js'), 'simulate', '--ports', '20', '--days', '30', '--per-day', '80', '--seed', '1'],
@@ -83,6 +83,7 @@ async function main(): Promise<void> {
   log(
     `Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-06-05'`,
   );
+  log(`Dashboard:  ${api}/dashboard/#key=${key}`);
   log(`OpenAPI:    ${api}/docs`);
   log(`An admin API key was created for this run (revoke it with: npx portscore keys revoke ${key.split('_')[1]})`);
   log('Running. Press Ctrl-C to stop.');
