@@ -25,6 +25,8 @@ export interface RunningStack {
   createKey(role: string): string;
   /** Runs the CLI against this stack; returns stdout. */
   cli(args: string[]): string;
+  /** The service processes, by name. */
+  processes: Record<string, ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startStack(
     adminKey: createKey('admin'),
     createKey,
     cli,
+    processes: { gateway: children[0]!, scorer: children[1]!, api: children[2]! },
     stop: async () => {
       await Promise.all(
         children.map(

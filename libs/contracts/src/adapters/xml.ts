@@ -10,6 +10,8 @@ export interface XmlDocument {
 }
 
 const DOCTYPE = /<!\s*(DOCTYPE|ENTITY)/i;
+/** Element names that would reach object prototypes once parsed into objects. */
+const PROTOTYPE_ELEMENT = /<\s*(?:[\w.-]+:)?(__proto__|constructor|prototype)[\s/>]/;
 
 /**
  * Parses an XML payload with xml2js. A DOCTYPE or entity declaration is refused before parsing,
@@ -20,6 +22,13 @@ export function parseXml(text: string): XmlDocument {
     throw new FilingRejectedException(
       FilingRejectCode.XmlDoctypeForbidden,
       'body: XML with a DOCTYPE or entity declarations is not accepted',
+    );
+  }
+  const prototypeElement = PROTOTYPE_ELEMENT.exec(text);
+  if (prototypeElement) {
+    throw new FilingRejectedException(
+      FilingRejectCode.ValidationFailed,
+      `body: element <${prototypeElement[1]}> is not allowed`,
     );
   }
   let parsed: Record<string, unknown> | undefined;

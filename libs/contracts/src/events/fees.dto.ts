@@ -10,6 +10,7 @@ import {
   IsNumber,
   IsString,
   Length,
+  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -27,7 +28,9 @@ export class FeeItem {
   @IsString() @Length(1, 256) name!: string;
   @IsString() @Length(1, 32) unit!: string;
   @IsNumber(FINITE) @Min(0) amount!: number;
-  @IsISO4217CurrencyCode() currency!: string;
+  @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: '$property must be an upper-case ISO 4217 code' })
+  currency!: string;
 }
 
 /** One charged line: a line total for a quantity of a fee code. */
@@ -35,7 +38,9 @@ export class ChargeLine {
   @IsString() @Length(1, 64) code!: string;
   @IsNumber(FINITE) @Min(0) quantity!: number;
   @IsNumber(FINITE) @Min(0) amount!: number;
-  @IsISO4217CurrencyCode() currency!: string;
+  @IsISO4217CurrencyCode()
+  @Matches(/^[A-Z]{3}$/, { message: '$property must be an upper-case ISO 4217 code' })
+  currency!: string;
 }
 
 /** sw.fee.catalogue.published.v1 — an operator published its fee catalogue (M23, M24). */
