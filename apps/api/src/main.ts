@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { raw, static as serveStatic } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { closeOnSignals, configOrExit } from '@portscore/config';
-import { KafkaBus } from '@portscore/messaging';
+import { kafkaBusFor } from '@portscore/runtime';
 import { migrate } from '@portscore/persistence';
 
 import { ApiExceptionFilter } from './api.exception';
@@ -18,7 +18,7 @@ import { rateLimit } from './auth/rate-limit';
 async function main(): Promise<void> {
   const config = configOrExit('api');
   await migrate(config.databaseUrl);
-  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api` });
+  const bus = kafkaBusFor(config, 'api');
   const app = await NestFactory.create(ApiModule.register(config, bus), {
     bodyParser: false,
     logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],

@@ -3,9 +3,8 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { configOrExit, seedsPath } from '@portscore/config';
-import { KafkaBus } from '@portscore/messaging';
 import { migrate } from '@portscore/persistence';
-import { localInfrastructure, topicSpecs } from '@portscore/runtime';
+import { kafkaBusFor, localInfrastructure, topicSpecs } from '@portscore/runtime';
 
 const HELP = `Usage: npm start [-- --no-samples] [-- --no-simulation]
 
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   const config = configOrExit('portscore');
   log(`Kafka ${config.kafkaBrokers.join(',')}, PostgreSQL ${redact(config.databaseUrl)}`);
   await migrate(config.databaseUrl);
-  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-launcher` });
+  const bus = kafkaBusFor(config, 'launcher');
   await bus.ensureTopics(topicSpecs(config));
   await bus.disconnect();
 

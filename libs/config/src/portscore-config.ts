@@ -1,11 +1,20 @@
+import { existsSync } from 'node:fs';
+
 /**
  * Settings from environment variables, validated once at start-up. A bad value stops the process
  * with a message naming the variable and what it expects. Every variable is listed, with its
  * default, in .env.example.
  */
+export interface KafkaSecurity {
+  /** TLS to the brokers; `caFile` adds a CA bundle (PEM) to the trusted ones. */
+  ssl: false | { caFile?: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
 export interface PortscoreConfig {
   kafkaBrokers: string[];
   kafkaClientId: string;
+  kafkaSecurity: KafkaSecurity;
   databaseUrl: string;
   topics: {
     filings: string;
@@ -40,6 +49,11 @@ export class ConfigurationError extends Error {
 export const DEFAULTS = {
   KAFKA_BROKERS: '127.0.0.1:19092',
   KAFKA_CLIENT_ID: 'portscore',
+  KAFKA_SSL: 'false',
+  KAFKA_SSL_CA_FILE: '',
+  KAFKA_SASL_MECHANISM: '',
+  KAFKA_SASL_USERNAME: '',
+  KAFKA_SASL_PASSWORD: '',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/portscore',
   TOPIC_FILINGS: 'sw.filings.v1',
   TOPIC_EVENTS: 'sw.events.v1',
@@ -102,9 +116,12 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     problems.push(`LOG_LEVEL=${logLevel}: expected debug, info, warn or error`);
   }
 
+  const kafkaSecurity = security(read, problems);
+
   const config: PortscoreConfig = {
     kafkaBrokers,
     kafkaClientId: read('KAFKA_CLIENT_ID'),
+    kafkaSecurity,
     databaseUrl,
     topics: {
       filings: topic('TOPIC_FILINGS'),
@@ -126,4 +143,25 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+function security(read: (name: keyof typeof DEFAULTS) => string, problems: string[]): KafkaSecurity {
+  const ssl = read('KAFKA_SSL');
+  if (ssl !== 'true' && ssl !== 'false') problems.push(`KAFKA_SSL=${ssl}: expected true or false`);
+  const caFile = read('KAFKA_SSL_CA_FILE');
+  if (caFile && !existsSync(caFile)) problems.push(`KAFKA_SSL_CA_FILE=${caFile}: no such file`);
+  const mechanism = read('KAFKA_SASL_MECHANISM').toLowerCase();
+  let sasl: KafkaSecurity['sasl'];
+  if (mechanism) {
+    if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') {
+      problems.push(`KAFKA_SASL_MECHANISM=${mechanism}: expected plain, scram-sha-256 or scram-sha-512`);
+    } else {
+      const username = read('KAFKA_SASL_USERNAME');
+      const password = read('KAFKA_SASL_PASSWORD');
+      if (!username || !password)
+        problems.push('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+      sasl = { mechanism, username, password };
+    }
+  }
+  return { ssl: ssl === 'true' || caFile ? (caFile ? { caFile } : {}) : false, ...(sasl ? { sasl } : {}) };
 }

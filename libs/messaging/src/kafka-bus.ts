@@ -7,6 +7,7 @@ import {
   logLevel,
   Partitioners,
   type Producer,
+  type SASLOptions,
 } from 'kafkajs';
 
 import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, TopicSpec } from './message-bus';
@@ -14,6 +15,9 @@ import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, 
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL settings (KAFKA_SSL*, KAFKA_SASL_*). */
+  ssl?: false | { ca?: string[] };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /** Called for client-level errors that the bus cannot handle itself. */
   onError?: (error: Error) => void;
 }
@@ -33,6 +37,8 @@ export class KafkaBus implements MessagePublisher {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: quietTransientErrors,
+      ...(options.ssl ? { ssl: options.ssl.ca ? { ca: options.ssl.ca } : true } : {}),
+      ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       retry: { initialRetryTime: 200, retries: 10 },
     });
   }
@@ -125,7 +131,13 @@ export class KafkaBus implements MessagePublisher {
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const messages = batch.messages.map((message) => decode(batch.topic, batch.partition, message));
-        await spec.handler(messages);
+        // A handler may wait out an outage; heartbeats keep the partition assigned meanwhile.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), 3000);
+        try {
+          await spec.handler(messages);
+        } finally {
+          clearInterval(beating);
+        }
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary({
           topics: [

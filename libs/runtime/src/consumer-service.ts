@@ -3,9 +3,10 @@ import 'reflect-metadata';
 import { type DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { closeOnSignals, configOrExit, type PortscoreConfig } from '@portscore/config';
-import { KafkaBatchTransport, KafkaBus } from '@portscore/messaging';
+import { KafkaBatchTransport, type KafkaBus } from '@portscore/messaging';
 import { migrate } from '@portscore/persistence';
 
+import { kafkaBusFor } from './kafka-bus-for';
 import { topicSpecs } from './topics';
 
 export interface ConsumerServiceOptions {
@@ -24,7 +25,7 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
   const start = async () => {
     const config = configOrExit(options.name);
     await migrate(config.databaseUrl);
-    const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-${options.name}` });
+    const bus = kafkaBusFor(config, options.name);
     await bus.ensureTopics(topicSpecs(config));
     const topics = options.topics(config);
     const app = await NestFactory.createMicroservice(options.module(config, bus), {

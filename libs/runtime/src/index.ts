@@ -4,3 +4,5 @@ export * from './tokens';
 export * from './topics';
 export * from './consumer-service';
 export * from './local-infrastructure';
+export * from './kafka-bus-for';
+export * from './outage';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IncomingMessage, KafkaBus } from '@portscore/messaging';
-import { CONFIG } from '@portscore/runtime';
+import { CONFIG, kafkaBusFor } from '@portscore/runtime';
 
 export interface Update {
   /** kind:partition:offset — the SSE event id, for Last-Event-ID resumption. */
@@ -31,7 +31,7 @@ export class UpdateStream implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly bus: KafkaBus;
 
   constructor(@Inject(CONFIG) private readonly config: PortscoreConfig) {
-    this.bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-api-stream` });
+    this.bus = kafkaBusFor(config, 'api-stream');
   }
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,7 @@
 import type { PortscoreConfig } from '@portscore/config';
 import { REJECT_REASONS } from '@portscore/contracts';
-import { type IncomingMessage, KafkaBus } from '@portscore/messaging';
+import type { IncomingMessage } from '@portscore/messaging';
+import { kafkaBusFor } from '@portscore/runtime';
 
 export const DLQ_HELP = `Usage: portscore dlq [list|redrive] [options]
   dlq list [--reason CODE] [--limit N]     dead letters by reason, then the latest N (default 20)
@@ -25,7 +26,7 @@ export async function dlqCommand(config: PortscoreConfig, args: string[]): Promi
     console.error('dlq redrive: --reason CODE is required (see portscore dlq --help)');
     return 2;
   }
-  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-cli` });
+  const bus = kafkaBusFor(config, 'cli');
   try {
     process.stderr.write(`reading ${config.topics.deadLetters} …\n`);
     const letters = (await bus.readToEnd(config.topics.deadLetters)).filter(

@@ -1,5 +1,5 @@
 import type { PortscoreConfig } from '@portscore/config';
-import { KafkaBus } from '@portscore/messaging';
+import { kafkaBusFor } from '@portscore/runtime';
 
 import type { FileFiling } from '../filing-files';
 
@@ -28,7 +28,7 @@ export async function publishCommand(
     );
     return summary.rejected === 0 ? 0 : 1;
   }
-  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-cli` });
+  const bus = kafkaBusFor(config, 'cli');
   const chunk = 1000;
   try {
     for (let start = 0; start < filings.length; start += chunk) {

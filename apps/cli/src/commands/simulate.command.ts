@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 
 import { offsetMinutes } from '@portscore/catalogue';
 import { loadPorts, type PortscoreConfig } from '@portscore/config';
-import { KafkaBus } from '@portscore/messaging';
+import { kafkaBusFor } from '@portscore/runtime';
 import { simulate } from '@portscore/simulator';
 
 export const SIMULATE_HELP = `Usage: portscore simulate [--ports N] [--days D] [--rate R] [--seed S] [--per-day K] [--end YYYY-MM-DD] [--out FILE]
@@ -46,7 +46,7 @@ export async function simulateCommand(config: PortscoreConfig, args: SimulateArg
     console.log(`wrote ${filings.length} filings for ${ports.length} ports to ${args.out}`);
     return 0;
   }
-  const bus = new KafkaBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-simulator` });
+  const bus = kafkaBusFor(config, 'simulator');
   const started = Date.now();
   const chunk = args.rate ? Math.max(1, Math.min(1000, Math.round(args.rate / 10))) : 2000;
   try {

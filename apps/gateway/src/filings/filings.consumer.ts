@@ -3,12 +3,14 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG } from '@portscore/runtime';
+import { CONFIG, isOutage } from '@portscore/runtime';
 
 /**
- * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. A failure that
- * is not the filings' fault (database, broker) is retried a bounded number of times with
- * growing waits; then the batch is dead-lettered, so a partition is never blocked for good.
+ * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. While the
+ * database or broker is unreachable the batch waits and retries (backpressure: nothing is
+ * committed, nothing dead-lettered, heartbeats keep the partition). Any other failure is retried
+ * a bounded number of times with growing waits, then the batch is dead-lettered
+ * (retries_exhausted), so a partition is never blocked for good.
  */
 @Controller()
 export class FilingsConsumer {
@@ -34,6 +36,7 @@ export class FilingsConsumer {
       partition: { groupId: `${this.config.kafkaClientId}-gateway`, topic: first.topic, partition: first.partition },
     };
     let lastError: Error | undefined;
+    let outageSince = 0;
     for (let attempt = 1; attempt <= this.config.ingestMaxAttempts; attempt += 1) {
       try {
         const result = await this.ingest.execute(command);
@@ -44,6 +47,16 @@ export class FilingsConsumer {
         return;
       } catch (error) {
         lastError = error as Error;
+        if (isOutage(error)) {
+          outageSince ||= Date.now();
+          const waited = Math.round((Date.now() - outageSince) / 1000);
+          this.logger.warn(
+            `database or broker unreachable (${lastError.message}); holding the batch at ${command.filings[0]!.origin} for ${waited} s`,
+          );
+          attempt -= 1; // an outage is waited out, not counted
+          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, this.config.ingestRetryBaseMs * 4)));
+          continue;
+        }
         const wait = this.config.ingestRetryBaseMs * 2 ** (attempt - 1);
         this.logger.warn(
           `batch at ${command.filings[0]!.origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
