@@ -137,6 +137,22 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     expect((await get('/v1/ports/CNSHA/kpis/m99.nothing/series', agency)).status).toBe(404);
   });
 
+  it('serves the heat-map matrix equal to each scorecard, scoped to the key', async () => {
+    const matrix = (await (await get('/v1/scores?grain=month&date=2026-11-10', agency)).json()) as {
+      ports: Array<{ port: string; index: number | null; measures: Array<{ measure: number; score: number | null }> }>;
+    };
+    expect(matrix.ports).toHaveLength(50);
+    const card = (await (await get('/v1/ports/CNSHA/scorecard?grain=month&date=2026-11-10', agency)).json()) as Card;
+    const row = matrix.ports.find((p) => p.port === 'CNSHA')!;
+    expect(row.index).toBe(card.index);
+    expect(row.measures.map((m) => m.score)).toEqual(card.measures.map((m) => m.score));
+    const own = (await (await get('/v1/scores?grain=month&date=2026-11-10', shanghai)).json()) as {
+      ports: Array<{ port: string }>;
+    };
+    expect(own.ports.map((p) => p.port)).toEqual(['CNSHA']);
+    expect((await get('/v1/scores')).status).toBe(401);
+  });
+
   it('ranks ports by index and by measure, with CSV', async () => {
     const ranking = (await (await get('/v1/rankings?grain=month&date=2026-11-10', agency)).json()) as {
       ports: Array<{ port: string; rank: number | null; score: number | null }>;
@@ -287,6 +303,11 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     );
   });
 });
+
+interface Card {
+  index: number | null;
+  measures: Array<{ measure: number; score: number | null }>;
+}
 
 async function readFor(response: Response, ms: number): Promise<string> {
   const reader = response.body!.getReader();

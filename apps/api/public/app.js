@@ -8,6 +8,8 @@
     catalogue: null,
     ports: [],
     cards: new Map(),
+    scorecards: new Map(),
+    matrixFor: '',
     view: { name: 'overview' },
     stream: null,
     updates: 0,
@@ -71,17 +73,26 @@
     connect();
   }
 
-  async function loadCards() {
+  /** One request for the heat map; a port's full scorecard (KPIs) only when it is opened. */
+  async function loadMatrix() {
     const grain = $('#grain').value;
     const date = $('#date').value;
-    const cards = await Promise.all(
-      state.ports.map((p) => api(`/v1/ports/${p.id}/scorecard?grain=${grain}&date=${date}`)),
-    );
-    state.cards = new Map(cards.map((c) => [c.port, c]));
+    if (state.matrixFor === `${grain}|${date}`) return;
+    const matrix = await api(`/v1/scores?grain=${grain}&date=${date}`);
+    state.cards = new Map(matrix.ports.map((c) => [c.port, c]));
+    state.scorecards = new Map();
+    state.matrixFor = `${grain}|${date}`;
+  }
+
+  async function scorecard(portId) {
+    if (!state.scorecards.has(portId)) {
+      state.scorecards.set(portId, await api(`/v1/ports/${portId}/scorecard?grain=${$('#grain').value}&date=${$('#date').value}`));
+    }
+    return state.scorecards.get(portId);
   }
 
   async function render() {
-    await loadCards();
+    await loadMatrix();
     renderHeatmap();
     const view = state.view;
     $('#detail').hidden = view.name === 'overview';
@@ -148,7 +159,7 @@
   }
 
   async function renderPort(portId) {
-    const card = state.cards.get(portId);
+    const card = await scorecard(portId);
     const date = new Date($('#date').value);
     const from = new Date(date.getTime() - 180 * 86400000).toISOString().slice(0, 10);
     const to = new Date(date.getTime() + 86400000).toISOString().slice(0, 10);
@@ -184,7 +195,7 @@
   }
 
   async function renderCell(portId, measure) {
-    const card = state.cards.get(portId);
+    const card = await scorecard(portId);
     const m = card.measures[measure - 1];
     const rows = m.kpis
       .map(
@@ -280,6 +291,7 @@
         : document.querySelector(`td.cell[data-port="${update.port}"][data-measure="${update.measure}"]`);
     if (update.kind === 'port') card.index = update.score;
     else card.measures[update.measure - 1].score = update.score;
+    state.scorecards.delete(update.port);
     if (!cell) return;
     cell.dataset.score = update.score ?? '';
     if (update.kind === 'port') cell.textContent = update.score === null ? '—' : update.score.toFixed(1);
@@ -313,7 +325,10 @@
     state.lang = state.lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('portscore.lang', state.lang);
     translate();
-    if (state.catalogue) render();
+    if (state.catalogue) {
+      state.matrixFor = '';
+      render();
+    }
   });
   $('#logout').addEventListener('click', () => {
     localStorage.removeItem('portscore.key');

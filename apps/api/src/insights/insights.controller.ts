@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiSecurity, ApiTags } f
 import type { Response } from 'express';
 
 import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
-import { type Principal, requireRead } from '../auth/principal';
+import { canRead, type Principal, requireRead } from '../auth/principal';
 import { InsightsService, MAX_FEE_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.service';
 import { boundedInteger, dateOf, grainOf, toCsv } from './query-parameters';
 
@@ -90,6 +90,23 @@ export class InsightsController {
       day,
       boundedInteger('limit', limit, 100, 1, 500),
       boundedInteger('offset', offset, 0, 0, 10_000_000),
+    );
+  }
+
+  @Get('scores')
+  @ApiOperation({ summary: 'Measure scores and index of every readable port for one window (the heat map)' })
+  @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default month' })
+  @ApiQuery({
+    name: 'date',
+    required: false,
+    example: '2026-10-15',
+    description: 'a date inside the window; default today',
+  })
+  scores(@CurrentPrincipal() principal: Principal, @Query('grain') grain?: string, @Query('date') date?: string) {
+    return this.insights.scoreMatrix(
+      grainOf(grain, 'month'),
+      dateOf('date', date, new Date()).toISOString().slice(0, 10),
+      (port) => canRead(principal, port),
     );
   }
 

@@ -91,6 +91,38 @@ export class InsightsService {
     return { port: port.id, kpi: kpiId, grain, points };
   }
 
+  /** Every port's measure scores and index for the window containing the date: the heat map. */
+  async scoreMatrix(grain: Grain, date: string, readable: (port: string) => boolean) {
+    const ports = this.ports.ports.filter((port) => readable(port.id));
+    const windows = ports.map((port) => ({ port, window: windowOfLocalDate(date, port.timeZone, grain)! }));
+    const rows = await this.reader.windowScores(
+      grain,
+      windows.map(({ port, window }) => ({ port: port.id, windowStart: window.start })),
+    );
+    const byPort = new Map<string, typeof rows>();
+    for (const row of rows) byPort.set(row.port, [...(byPort.get(row.port) ?? []), row]);
+    const measures = this.catalogue().measures.length;
+    return {
+      grain,
+      date,
+      ports: windows.map(({ port, window }) => {
+        const scores = new Map((byPort.get(port.id) ?? []).map((row) => [row.measure, row]));
+        return {
+          port: port.id,
+          windowStart: window.startText,
+          windowEnd: window.endText,
+          index: scores.get(0)?.score ?? null,
+          coverage: scores.get(0)?.coverage ?? 0,
+          measures: Array.from({ length: measures }, (_, i) => ({
+            measure: i + 1,
+            score: scores.get(i + 1)?.score ?? null,
+            basis: scores.get(i + 1)?.basis ?? 'none',
+          })),
+        };
+      }),
+    };
+  }
+
   /** Ports ranked by a measure score (or the port index) for the window containing the date. */
   async ranking(
     measure: number,

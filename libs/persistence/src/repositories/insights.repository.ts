@@ -42,6 +42,11 @@ export interface DeadLetterRow {
 /** Read models for the monitoring API: series, rankings, drill-down, fee charges, dead letters. */
 export interface InsightsReader {
   series(port: string, kpi: string, grain: Grain, from: Date, to: Date, limit: number): Promise<SeriesPoint[]>;
+  /** All measure scores (measure 0: port index) of the given window of each port. */
+  windowScores(
+    grain: Grain,
+    windows: Array<{ port: string; windowStart: Date }>,
+  ): Promise<Array<{ port: string; measure: number; score: number | null; basis: string; coverage: number | null }>>;
   /** Scores of measure (0: port index) for the given window of each port. */
   ranking(measure: number, grain: Grain, windows: Array<{ port: string; windowStart: Date }>): Promise<RankingRow[]>;
   casesOfWindow(
@@ -109,6 +114,22 @@ export class PgInsightsReader implements InsightsReader {
       scored: r.scored,
       catalogueVersion: r.catalogue_version,
     }));
+  }
+
+  async windowScores(
+    grain: Grain,
+    windows: Array<{ port: string; windowStart: Date }>,
+  ): Promise<Array<{ port: string; measure: number; score: number | null; basis: string; coverage: number | null }>> {
+    if (windows.length === 0) return [];
+    const rows: Array<{ port: string; measure: number; score: number | null; basis: string; coverage: number | null }> =
+      await this.dataSource.query(
+        `SELECT s.port, s.measure, s.score, s.basis, s.coverage
+           FROM score s JOIN unnest($1::text[], $2::timestamptz[]) AS w(port, window_start)
+             ON s.port = w.port AND s.window_start = w.window_start
+          WHERE s.grain = $3`,
+        [windows.map((w) => w.port), windows.map((w) => w.windowStart.toISOString()), grain],
+      );
+    return rows.map((r) => ({ ...r, measure: Number(r.measure) }));
   }
 
   async ranking(
