@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 
-import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
+import { authorized, type RunningStack, startStack, waitUntil, waitUntilDigested } from './support/stack';
 
 /**
  * Every API endpoint over a running stack with simulated data: the answer for a permitted key,
@@ -38,22 +38,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
       'test/fixtures/invalid/json/unknown-port.json',
       'test/fixtures/invalid/json/sw.fee.charged.v1.json',
     ]);
-    const count = async (sql: string) => Number((await database.query(sql))[0].n);
-    await waitUntil(
-      'the gateway has handled every filing',
-      120_000,
-      async () => (await count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')) === published + 2,
-    );
-    const accepted = await count(`SELECT count AS n FROM ingest_count WHERE outcome = 'accepted'`);
-    await waitUntil(
-      'the scorer has stored and published everything',
-      120_000,
-      async () =>
-        (await count('SELECT count(*) AS n FROM event')) === accepted &&
-        (await count(
-          'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
-        )) === 0,
-    );
+    await waitUntilDigested(database, published + 2);
     await waitUntil(
       'dead letters are recorded',
       30_000,

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
-import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
+import { authorized, type RunningStack, startStack, waitUntilDigested } from './support/stack';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -41,22 +41,7 @@ describe('dashboard in headless Chromium (real stack)', () => {
       '--quiet',
     ]);
     const published = Number(/published (\d+) simulated filings/.exec(output)![1]);
-    const count = async (sql: string) => Number((await database.query(sql))[0].n);
-    await waitUntil(
-      'the gateway handled the traffic',
-      120_000,
-      async () => (await count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')) === published,
-    );
-    const accepted = await count(`SELECT count AS n FROM ingest_count WHERE outcome = 'accepted'`);
-    await waitUntil(
-      'everything is scored and published',
-      120_000,
-      async () =>
-        (await count('SELECT count(*) AS n FROM event')) === accepted &&
-        (await count(
-          'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
-        )) === 0,
-    );
+    await waitUntilDigested(database, published);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -147,3 +147,30 @@ export async function waitUntil(
 export function authorized(key: string, headers: Record<string, string> = {}): Record<string, string> {
   return { authorization: `Bearer ${key}`, ...headers };
 }
+
+/**
+ * Waits until a stack has fully digested `inputs` filings: the gateway counted them all, the
+ * scorer stored every accepted event, and the outbox has published every indicator and score.
+ */
+export async function waitUntilDigested(
+  database: { query: (sql: string) => Promise<Array<{ n: string }>> },
+  inputs: number,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const count = async (sql: string) => Number((await database.query(sql))[0]!.n);
+  await waitUntil(
+    `the gateway has handled all ${inputs} filings`,
+    timeoutMs,
+    async () => (await count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')) === inputs,
+  );
+  const accepted = await count(`SELECT coalesce(sum(count), 0) AS n FROM ingest_count WHERE outcome = 'accepted'`);
+  await waitUntil(
+    'the scorer has stored and published everything',
+    timeoutMs,
+    async () =>
+      (await count('SELECT count(*) AS n FROM event')) === accepted &&
+      (await count(
+        'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
+      )) === 0,
+  );
+}
