@@ -73,17 +73,19 @@ export async function startStack(
   cli(['migrate']);
   const logs = join(ROOT, 'test-artifacts', 'logs');
   mkdirSync(logs, { recursive: true });
-  const children: ChildProcess[] = ['gateway', 'scorer', 'api'].map((service) => {
+  const launch = (service: string): ChildProcess => {
     const child = spawn(
       process.execPath,
       ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
       { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const log = createWriteStream(join(logs, `${name}-${service}.log`));
+    const log = createWriteStream(join(logs, `${name}-${service}.log`), { flags: 'a' });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     return child;
-  });
+  };
+  const processes: Record<string, ChildProcess> = {};
+  for (const service of ['gateway', 'scorer', 'api']) processes[service] = launch(service);
   const api = `http://127.0.0.1:${apiPort}`;
   await waitUntil(
     `${api}/health answers`,
@@ -100,10 +102,10 @@ export async function startStack(
     adminKey: createKey('admin'),
     createKey,
     cli,
-    processes: { gateway: children[0]!, scorer: children[1]!, api: children[2]! },
+    processes,
     stop: async () => {
       await Promise.all(
-        children.map(
+        Object.values(processes).map(
           (child) =>
             new Promise<void>((resolve) => {
               if (child.exitCode !== null) return resolve();
@@ -138,7 +140,13 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    // A check that fails (the database restarting, say) means "not yet".
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
