@@ -8,7 +8,9 @@ describe('libs/catalogue', () => {
     const offending = sources.flatMap((file) =>
       [...readFileSync(join(__dirname, file), 'utf8').matchAll(/from '([^']+)'/g)]
         .map((match) => match[1]!)
-        .filter((module) => /^(@nestjs\/|typeorm|kafkajs|pg$|@portscore\/(persistence|messaging|runtime|ingest|scoring))/.test(module))
+        .filter((module) =>
+          /^(@nestjs\/|typeorm|kafkajs|pg$|@portscore\/(persistence|messaging|runtime|ingest|scoring))/.test(module),
+        )
         .map((module) => `${file}: ${module}`),
     );
     expect(sources.length).toBeGreaterThan(5);
