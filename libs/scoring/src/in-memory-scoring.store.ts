@@ -98,21 +98,18 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
 
   async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
     const all = [...this.facts.values()];
-    return queries.map((q) => {
-      const hours = new Set(
-        all
-          .filter(
-            (f) =>
-              f.port === q.port &&
-              f.caseType === q.caseType &&
-              f.milestone === q.completing &&
-              String(f.attrs[q.attr]) === q.value &&
-              f.at >= q.from,
-          )
-          .map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000),
-      );
-      return [...hours].map((ms) => new Date(ms));
-    });
+    return queries.map((q) =>
+      distinctHours(
+        all.filter(
+          (f) =>
+            f.port === q.port &&
+            f.caseType === q.caseType &&
+            f.milestone === q.completing &&
+            String(f.attrs[q.attr]) === q.value &&
+            f.at >= q.from,
+        ),
+      ),
+    );
   }
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
@@ -200,12 +197,9 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
-    const hours = new Set(
-      [...this.facts.values()]
-        .filter((f) => f.port === port && f.caseType === caseType && f.milestone === completing)
-        .map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000),
+    return distinctHours(
+      [...this.facts.values()].filter((f) => f.port === port && f.caseType === caseType && f.milestone === completing),
     );
-    return [...hours].map((ms) => new Date(ms));
   }
 
   async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
@@ -259,4 +253,9 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
     return records;
   }
+}
+
+/** Distinct times of the facts, truncated to the hour (as date_trunc('hour', at) in PostgreSQL). */
+function distinctHours(facts: CaseFact[]): Date[] {
+  return [...new Set(facts.map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000))].map((ms) => new Date(ms));
 }
