@@ -14,6 +14,8 @@ export interface StackTopics {
   scores: string;
 }
 
+export type Service = 'gateway' | 'scorer' | 'api';
+
 export interface RunningStack {
   api: string;
   env: Record<string, string>;
@@ -25,8 +27,12 @@ export interface RunningStack {
   createKey(role: string): string;
   /** Runs the CLI against this stack; returns stdout. */
   cli(args: string[]): string;
+  /** HTTP base URLs of every service (health, readiness, metrics). */
+  http: Record<Service, string>;
   /** The service processes, by name. */
-  processes: Record<string, ChildProcess>;
+  processes: Record<Service, ChildProcess>;
+  /** Starts a service (again, after it was killed): replaces its entry in `processes`. */
+  launch(service: Service): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -54,6 +60,8 @@ export async function startStack(
     KAFKA_BROKERS: environment.kafkaBrokers,
     DATABASE_URL: databaseUrl,
     API_PORT: String(apiPort),
+    GATEWAY_HTTP_PORT: String(apiPort + 1000),
+    SCORER_HTTP_PORT: String(apiPort + 2000),
     KAFKA_CLIENT_ID: `portscore-${name}`,
     TOPIC_FILINGS: topics.filings,
     TOPIC_EVENTS: topics.events,
@@ -73,7 +81,8 @@ export async function startStack(
   cli(['migrate']);
   const logs = join(ROOT, 'test-artifacts', 'logs');
   mkdirSync(logs, { recursive: true });
-  const launch = (service: string): ChildProcess => {
+  const processes = {} as Record<Service, ChildProcess>;
+  const launch = (service: Service): ChildProcess => {
     const child = spawn(
       process.execPath,
       ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
@@ -82,16 +91,18 @@ export async function startStack(
     const log = createWriteStream(join(logs, `${name}-${service}.log`), { flags: 'a' });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
+    processes[service] = child;
     return child;
   };
-  const processes: Record<string, ChildProcess> = {};
-  for (const service of ['gateway', 'scorer', 'api']) processes[service] = launch(service);
+  for (const service of ['gateway', 'scorer', 'api'] as const) launch(service);
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitUntil(
-    `${api}/health answers`,
-    60_000,
-    async () => (await fetch(`${api}/health`).catch(() => undefined))?.ok === true,
-  );
+  for (const url of [api, `http://127.0.0.1:${apiPort + 1000}`, `http://127.0.0.1:${apiPort + 2000}`]) {
+    await waitUntil(
+      `${url}/ready answers`,
+      60_000,
+      async () => (await fetch(`${url}/ready`).catch(() => undefined))?.ok === true,
+    );
+  }
   const createKey = (role: string) => cli(['keys', 'create', '--role', role, '--label', `e2e ${name}`]).trim();
   return {
     api,
@@ -102,7 +113,13 @@ export async function startStack(
     adminKey: createKey('admin'),
     createKey,
     cli,
+    http: {
+      api,
+      gateway: `http://127.0.0.1:${apiPort + 1000}`,
+      scorer: `http://127.0.0.1:${apiPort + 2000}`,
+    },
     processes,
+    launch,
     stop: async () => {
       await Promise.all(
         Object.values(processes).map(

@@ -7,7 +7,6 @@ import type { KafkaBus } from '@portscore/messaging';
 import { RuntimeModule } from '@portscore/runtime';
 
 import { CatalogueController } from './catalogue/catalogue.controller';
-import { HealthController } from './health/health.controller';
 import { API_KEYS, ApiKeyGuard } from './auth/api-key.guard';
 import { FilingsModule } from './filings/filings.module';
 import { InsightsModule } from './insights/insights.module';
@@ -20,7 +19,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule, InsightsModule, StreamModule],
-      controllers: [CatalogueController, HealthController],
+      controllers: [CatalogueController],
       providers: [
         {
           provide: API_KEYS,

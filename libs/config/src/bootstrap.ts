@@ -16,13 +16,23 @@ export function configOrExit(service: string): PortscoreConfig {
   }
 }
 
-/** Stops the process on SIGTERM/SIGINT after `close` has drained in-flight work. */
-export function closeOnSignals(service: string, close: () => Promise<void>): void {
+/**
+ * Stops the process on SIGTERM/SIGINT after `close` has drained in-flight work. A drain that
+ * cannot finish (the broker is gone, say) is cut off after `timeoutMs` with exit status 1:
+ * whatever was not committed is redelivered after the restart.
+ */
+export function closeOnSignals(service: string, close: () => Promise<void>, timeoutMs = 25_000): void {
   let closing = false;
   const stop = (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`${service}: ${signal} received, draining`);
+    setTimeout(() => {
+      console.error(
+        `${service}: could not drain within ${timeoutMs} ms; exiting, uncommitted work will be redelivered`,
+      );
+      process.exit(1);
+    }, timeoutMs).unref();
     close()
       .then(() => process.exit(0))
       .catch((error: unknown) => {

@@ -26,6 +26,8 @@ export interface PortscoreConfig {
   topicPartitions: number;
   apiHost: string;
   apiPort: number;
+  /** HTTP ports of the consumer services (health, readiness, metrics). */
+  httpPorts: { gateway: number; scorer: number };
   /** Requests a minute per API key. */
   apiRateLimitPerMinute: number;
   maxFilingBytes: number;
@@ -63,6 +65,8 @@ export const DEFAULTS = {
   TOPIC_PARTITIONS: '4',
   API_HOST: '127.0.0.1',
   API_PORT: '3000',
+  GATEWAY_HTTP_PORT: '3001',
+  SCORER_HTTP_PORT: '3002',
   API_RATE_LIMIT_PER_MINUTE: '1200',
   MAX_FILING_BYTES: String(1024 * 1024),
   MAX_FUTURE_MINUTES: '5',
@@ -133,6 +137,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     topicPartitions: integer('TOPIC_PARTITIONS', 1, 1000),
     apiHost: read('API_HOST'),
     apiPort: integer('API_PORT', 1, 65535),
+    httpPorts: { gateway: integer('GATEWAY_HTTP_PORT', 1, 65535), scorer: integer('SCORER_HTTP_PORT', 1, 65535) },
     apiRateLimitPerMinute: integer('API_RATE_LIMIT_PER_MINUTE', 10, 1_000_000),
     maxFilingBytes: integer('MAX_FILING_BYTES', 1024, 64 * 1024 * 1024),
     maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),

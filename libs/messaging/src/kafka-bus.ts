@@ -1,4 +1,5 @@
 import {
+  type Admin,
   type Consumer,
   type IHeaders,
   Kafka,
@@ -30,6 +31,7 @@ export class KafkaBus implements MessagePublisher {
   private readonly kafka: Kafka;
   private producer: Producer | undefined;
   private readonly consumers: Consumer[] = [];
+  private pingAdmin: Admin | undefined;
 
   constructor(private readonly options: KafkaBusOptions) {
     this.kafka = new Kafka({
@@ -72,6 +74,31 @@ export class KafkaBus implements MessagePublisher {
       }
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /** Whether a broker answers a metadata request within `timeoutMs` (for readiness checks). */
+  async ping(timeoutMs = 3000): Promise<{ brokers: number }> {
+    const admin = (this.pingAdmin ??= this.kafka.admin({ retry: { retries: 0 } }));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        (async () => {
+          await admin.connect();
+          const cluster = await admin.describeCluster();
+          return { brokers: cluster.brokers.length };
+        })(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no broker answered within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      // Reconnect from scratch next time: a half-open admin client can hang on a restarted broker.
+      this.pingAdmin = undefined;
+      void admin.disconnect().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -206,6 +233,10 @@ export class KafkaBus implements MessagePublisher {
   async disconnect(): Promise<void> {
     await Promise.allSettled(this.consumers.map((consumer) => consumer.disconnect()));
     this.consumers.length = 0;
+    if (this.pingAdmin) {
+      await this.pingAdmin.disconnect().catch(() => undefined);
+      this.pingAdmin = undefined;
+    }
     if (this.producer) {
       await this.producer.disconnect();
       this.producer = undefined;

@@ -7,10 +7,11 @@ import { KafkaBatchTransport, type KafkaBus } from '@portscore/messaging';
 import { migrate } from '@portscore/persistence';
 
 import { kafkaBusFor } from './kafka-bus-for';
+import { OutageGuard } from './outage-guard';
 import { topicSpecs } from './topics';
 
 export interface ConsumerServiceOptions {
-  name: string;
+  name: 'gateway' | 'scorer';
   /** The service's root module, built from config and the bus. */
   module: (config: PortscoreConfig, bus: KafkaBus) => DynamicModule;
   /** Logical @EventPattern names and the configured topic each one reads. */
@@ -19,7 +20,9 @@ export interface ConsumerServiceOptions {
 
 /**
  * Starts a Kafka-consuming service: validated config, migrations, topics, then a Nest
- * microservice on the batch transport. Exits non-zero with the reason when start-up fails.
+ * application that consumes with the batch transport and serves /health, /ready (and /metrics)
+ * over HTTP. Exits non-zero with the reason when start-up fails. SIGTERM ends any wait for an
+ * outage, lets the batch in hand finish and commit, then closes.
  */
 export function runConsumerService(options: ConsumerServiceOptions): void {
   const start = async () => {
@@ -28,13 +31,25 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
     const bus = kafkaBusFor(config, options.name);
     await bus.ensureTopics(topicSpecs(config));
     const topics = options.topics(config);
-    const app = await NestFactory.createMicroservice(options.module(config, bus), {
-      strategy: new KafkaBatchTransport({ bus, groupId: `${config.kafkaClientId}-${options.name}`, topics }),
+    const app = await NestFactory.create(options.module(config, bus), {
       logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
     });
-    closeOnSignals(options.name, () => app.close());
-    await app.listen();
-    new Logger(options.name).log(`consuming ${Object.values(topics).join(', ')} from ${config.kafkaBrokers.join(',')}`);
+    app.connectMicroservice(
+      { strategy: new KafkaBatchTransport({ bus, groupId: `${config.kafkaClientId}-${options.name}`, topics }) },
+      { inheritAppConfig: true },
+    );
+    const guard = app.get(OutageGuard);
+    closeOnSignals(options.name, async () => {
+      guard.stop();
+      await app.close();
+    });
+    const port = config.httpPorts[options.name];
+    await app.listen(port, config.apiHost);
+    await app.startAllMicroservices();
+    new Logger(options.name).log(
+      `consuming ${Object.values(topics).join(', ')} from ${config.kafkaBrokers.join(',')}; ` +
+        `health on http://${config.apiHost}:${port}/ready`,
+    );
   };
   start().catch((error: unknown) => {
     console.error(`${options.name}: failed to start:`, error);

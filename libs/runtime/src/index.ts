@@ -6,3 +6,5 @@ export * from './consumer-service';
 export * from './local-infrastructure';
 export * from './kafka-bus-for';
 export * from './outage';
+export * from './outage-guard';
+export * from './health.controller';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { loadCatalogue, loadPorts, type PortscoreConfig } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
@@ -6,10 +7,13 @@ import { dataSourceOptions, PgCatalogueStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
 
 import { ActiveCatalogue } from './active-catalogue';
+import { HealthController } from './health.controller';
+import { OutageGuard } from './outage-guard';
 import { CONFIG, PORTS } from './tokens';
 
 /**
- * Configuration, seeds, the Kafka bus and the database for one service. The bus is created by
+ * Configuration, seeds, the Kafka bus, the database, the outage guard and health endpoints for
+ * one service. The bus is created by
  * main() (the microservice transport needs it before the module graph exists) and handed in.
  */
 @Global()
@@ -20,7 +24,9 @@ export class RuntimeModule {
       module: RuntimeModule,
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 20, retryDelay: 1000 }),
+        TerminusModule.forRoot({ logger: false }),
       ],
+      controllers: [HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: PORTS, useValue: loadPorts(config.seedsDir) },
@@ -35,9 +41,10 @@ export class RuntimeModule {
           },
         },
         CatalogueShutdown,
+        { provide: OutageGuard, useValue: new OutageGuard(Math.min(10_000, config.ingestRetryBaseMs * 4)) },
         { provide: KafkaBus, useValue: bus },
       ],
-      exports: [CONFIG, PORTS, ActiveCatalogue, KafkaBus],
+      exports: [CONFIG, PORTS, ActiveCatalogue, KafkaBus, OutageGuard],
     };
   }
 }

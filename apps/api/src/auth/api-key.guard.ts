@@ -12,14 +12,13 @@ import { Reflector } from '@nestjs/core';
 import type { ApiKeyStore } from '@portscore/persistence';
 import type { Request } from 'express';
 
+import { PUBLIC_ROUTE } from '@portscore/runtime';
+
 import { type Principal, principalOf } from './principal';
 
 export const API_KEYS = Symbol('ApiKeyStore');
-const PUBLIC = 'portscore:public';
 const ROLES = 'portscore:roles';
 
-/** Marks a route that needs no key (health, documentation). */
-export const Public = () => SetMetadata(PUBLIC, true);
 /** Restricts a route to some roles; without it every valid key may call. */
 export const Roles = (...roles: Principal['role'][]) => SetMetadata(ROLES, roles);
 
@@ -42,7 +41,7 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const presented = bearer(request.headers.authorization) ?? header(request.headers['x-api-key']);
     if (!presented) throw new UnauthorizedException('an API key is required: Authorization: Bearer <key> or X-API-Key');

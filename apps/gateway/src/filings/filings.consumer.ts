@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, isOutage } from '@portscore/runtime';
+import { CONFIG, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
 
 /**
  * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. While the
@@ -19,6 +19,7 @@ export class FilingsConsumer {
   constructor(
     private readonly ingest: IngestFilingsUseCase,
     @Inject(CONFIG) private readonly config: PortscoreConfig,
+    private readonly guard: OutageGuard,
   ) {}
 
   @EventPattern('filings')
@@ -35,37 +36,29 @@ export class FilingsConsumer {
       })),
       partition: { groupId: `${this.config.kafkaClientId}-gateway`, topic: first.topic, partition: first.partition },
     };
+    const origin = command.filings[0]!.origin;
     let lastError: Error | undefined;
-    let outageSince = 0;
     for (let attempt = 1; attempt <= this.config.ingestMaxAttempts; attempt += 1) {
       try {
-        const result = await this.ingest.execute(command);
+        // An unreachable database or broker is waited out (not counted as an attempt).
+        const result = await this.guard.run(`the batch at ${origin}`, () => this.ingest.execute(command));
         this.logger.log(
           `${first.topic}/${first.partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
             `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''}`,
         );
         return;
       } catch (error) {
+        if (error instanceof StoppedDuringOutage) throw error;
         lastError = error as Error;
-        if (isOutage(error)) {
-          outageSince ||= Date.now();
-          const waited = Math.round((Date.now() - outageSince) / 1000);
-          this.logger.warn(
-            `database or broker unreachable (${lastError.message}); holding the batch at ${command.filings[0]!.origin} for ${waited} s`,
-          );
-          attempt -= 1; // an outage is waited out, not counted
-          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, this.config.ingestRetryBaseMs * 4)));
-          continue;
-        }
         const wait = this.config.ingestRetryBaseMs * 2 ** (attempt - 1);
         this.logger.warn(
-          `batch at ${command.filings[0]!.origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
+          `batch at ${origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
         );
         if (attempt < this.config.ingestMaxAttempts) await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
     const detail = `failed ${this.config.ingestMaxAttempts} times; last error: ${lastError?.message}`;
-    this.logger.error(`dead-lettering ${messages.length} filings from ${command.filings[0]!.origin}: ${detail}`);
+    this.logger.error(`dead-lettering ${messages.length} filings from ${origin}: ${detail}`);
     await this.ingest.deadLetterAll(command, detail);
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CanonicalEvent } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
+import { OutageGuard } from '@portscore/runtime';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
 
@@ -13,14 +14,19 @@ export class EventsConsumer {
   constructor(
     private readonly scoreEvents: ScoreEventsUseCase,
     private readonly outbox: IndicatorOutbox,
+    private readonly guard: OutageGuard,
   ) {}
 
   @EventPattern('events')
   async handle(@Payload() messages: IncomingMessage[]): Promise<void> {
     // The gateway wrote these; anything unreadable here is a bug worth stopping for, not data.
     const events = messages.map((message) => JSON.parse(message.value.toString('utf8')) as CanonicalEvent);
-    const result = await this.scoreEvents.execute({ events });
-    const published = await this.outbox.flush();
+    // While the database or broker is away the batch is held (uncommitted) and retried.
+    const result = await this.guard.run(
+      `a batch at ${messages[0]!.topic}/${messages[0]!.partition}/${messages[0]!.offset}`,
+      () => this.scoreEvents.execute({ events }),
+    );
+    const published = await this.guard.run('the indicator outbox', () => this.outbox.flush());
     this.logger.log(
       `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ` +
         `${result.indicatorsChanged} indicators and ${result.scoresChanged} scores changed, ${published} published`,

@@ -3,7 +3,7 @@ import type { PortscoreConfig } from '@portscore/config';
 import type { PortRegistry } from '@portscore/contracts';
 import { KafkaBus } from '@portscore/messaging';
 import { PgScoringStore } from '@portscore/persistence';
-import { ActiveCatalogue, CONFIG, PORTS } from '@portscore/runtime';
+import { ActiveCatalogue, CONFIG, isOutage, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
@@ -42,7 +42,10 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
   /** Sends what a previous run saved but could not send, and sweeps periodically after that. */
   onApplicationBootstrap(): void {
     const sweep = () => {
-      this.outbox.flush().catch((error: unknown) => console.error('scorer: outbox sweep failed', error));
+      // During an outage the consumer reports it; the sweep just tries again later.
+      this.outbox.flush().catch((error: unknown) => {
+        if (!isOutage(error)) console.error('scorer: outbox sweep failed', error);
+      });
     };
     sweep();
     this.timer = setInterval(sweep, 5000);

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+
+import { isOutage } from './outage';
+
+export interface OutageState {
+  since: Date;
+  reason: string;
+}
+
+/** Thrown instead of waiting any longer when the service is asked to stop during an outage. */
+export class StoppedDuringOutage extends Error {
+  constructor(what: string) {
+    super(`stopping while the database or broker is unreachable: ${what} is left uncommitted, to be redelivered`);
+    this.name = 'StoppedDuringOutage';
+  }
+}
+
+/**
+ * Backpressure for consumers: work that fails because the database or the broker is unreachable
+ * is held and retried until they are back (the batch stays uncommitted, nothing is
+ * dead-lettered), and the service reports itself degraded meanwhile. A stop request ends the
+ * wait: the work is abandoned uncommitted and Kafka redelivers it to the next consumer.
+ */
+export class OutageGuard {
+  private readonly logger = new Logger('outage');
+  private current: OutageState | undefined;
+  private stopping = false;
+  private lastLog = 0;
+
+  constructor(private readonly retryMs: number) {}
+
+  /** The outage in progress, if any. */
+  get outage(): OutageState | undefined {
+    return this.current;
+  }
+
+  /** Runs `work`, waiting out outages; other errors are the caller's. */
+  async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        const result = await work();
+        this.recovered();
+        return result;
+      } catch (error) {
+        if (!isOutage(error)) throw error;
+        if (this.stopping) throw new StoppedDuringOutage(what);
+        this.record(what, error as Error);
+        await this.pause();
+        if (this.stopping) throw new StoppedDuringOutage(what);
+      }
+    }
+  }
+
+  /** Ends every wait in progress (SIGTERM). */
+  stop(): void {
+    this.stopping = true;
+    for (const wake of this.sleepers.splice(0)) wake();
+  }
+
+  private readonly sleepers: Array<() => void> = [];
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.retryMs);
+      const sleepers = this.sleepers;
+      function done() {
+        clearTimeout(timer);
+        const index = sleepers.indexOf(done);
+        if (index >= 0) sleepers.splice(index, 1);
+        resolve();
+      }
+      sleepers.push(done);
+    });
+  }
+
+  private record(what: string, error: Error): void {
+    const now = Date.now();
+    if (!this.current) {
+      this.current = { since: new Date(now), reason: error.message };
+      this.logger.warn(`database or broker unreachable (${error.message}); holding ${what} until it is back`);
+      this.lastLog = now;
+    } else {
+      this.current.reason = error.message;
+      if (now - this.lastLog >= 10_000) {
+        const waited = Math.round((now - this.current.since.getTime()) / 1000);
+        this.logger.warn(`still unreachable after ${waited} s (${error.message}); holding ${what}`);
+        this.lastLog = now;
+      }
+    }
+  }
+
+  private recovered(): void {
+    if (!this.current) return;
+    const waited = Math.round((Date.now() - this.current.since.getTime()) / 1000);
+    this.logger.log(`database and broker reachable again after ${waited} s; resuming`);
+    this.current = undefined;
+  }
+}
