@@ -70,6 +70,7 @@ function close(a: number | null | undefined, b: number | null | undefined): bool
 describe('fault injection: kills, a broker restart and a database outage under load', () => {
   let stack: RunningStack;
   let bus: KafkaBus;
+  let stopped = false;
 
   beforeAll(async () => {
     stack = await startStack('faults', 3926, { INGEST_RETRY_BASE_MS: '250' });
@@ -77,6 +78,7 @@ describe('fault injection: kills, a broker restart and a database outage under l
   });
 
   afterAll(async () => {
+    stopped = true;
     await startDatabase().catch(() => undefined);
     await bus?.disconnect();
     await stack?.stop();
@@ -86,13 +88,14 @@ describe('fault injection: kills, a broker restart and a database outage under l
     const messages = input();
     expect(messages.length).toBeGreaterThan(214_000);
 
-    // The publisher: slices at a steady pace; a slice that fails (broker away) is sent again.
+    // The publisher: 2,000 filings a second; a slice that fails (broker away) is sent again.
     let published = 0;
     let publishing = true;
+    const began = Date.now();
     const publisher = (async () => {
-      for (let start = 0; start < messages.length; start += 2000) {
-        const slice = messages.slice(start, start + 2000);
-        for (;;) {
+      for (let start = 0; start < messages.length && !stopped; start += 1000) {
+        const slice = messages.slice(start, start + 1000);
+        while (!stopped) {
           try {
             await bus.publish(stack.topics.filings, slice);
             break;
@@ -102,7 +105,7 @@ describe('fault injection: kills, a broker restart and a database outage under l
           }
         }
         published += slice.length;
-        await sleep(400);
+        await sleep(Math.max(0, began + published / 2 - Date.now()));
       }
       publishing = false;
       log(`published all ${messages.length} filings`);
@@ -139,13 +142,17 @@ describe('fault injection: kills, a broker restart and a database outage under l
     await stopDatabase();
     await sleep(5000);
     // Paused, not crashed: the consumers hold their batches and report it.
-    const degraded = (await (await fetch(`${stack.http.gateway}/health`)).json()) as { status: string };
+    const degraded = (await (await fetch(`${stack.http.gateway}/health`)).json()) as {
+      status: string;
+      problems: string[];
+    };
     const unready = (await fetch(`${stack.http.scorer}/ready`)).status;
     await sleep(15_000);
     await startDatabase();
     log('PostgreSQL back');
     faults.push('database stopped 20 s');
     expect(degraded.status).toBe('degraded');
+    expect(degraded.problems).toContainEqual(expect.stringMatching(/^database: /));
     expect(unready).toBe(503);
     for (const service of ['gateway', 'scorer'] as const) {
       await pause();

@@ -18,7 +18,13 @@ export class ApiModule {
   static register(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
     return {
       module: ApiModule,
-      imports: [RuntimeModule.forService(config, bus), ScorecardModule, FilingsModule, InsightsModule, StreamModule],
+      imports: [
+        RuntimeModule.forService('api', config, bus),
+        ScorecardModule,
+        FilingsModule,
+        InsightsModule,
+        StreamModule,
+      ],
       controllers: [CatalogueController],
       providers: [
         {

@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { raw, static as serveStatic } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { closeOnSignals, configOrExit } from '@portscore/config';
-import { kafkaBusFor } from '@portscore/runtime';
+import { kafkaBusFor, serviceLogger } from '@portscore/runtime';
 import { migrate } from '@portscore/persistence';
 
 import { ApiExceptionFilter } from './api.exception';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const bus = kafkaBusFor(config, 'api');
   const app = await NestFactory.create(ApiModule.register(config, bus), {
     bodyParser: false,
-    logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
+    logger: serviceLogger('api', config),
   });
   app.useGlobalFilters(new ApiExceptionFilter());
   // Filings are read as raw bytes: dead letters keep them exactly, and XML is parsed by the validator.

@@ -8,6 +8,6 @@ import { FilingsModule } from './filings/filings.module';
 @Module({})
 export class GatewayModule {
   static register(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
-    return { module: GatewayModule, imports: [RuntimeModule.forService(config, bus), FilingsModule] };
+    return { module: GatewayModule, imports: [RuntimeModule.forService('gateway', config, bus), FilingsModule] };
   }
 }

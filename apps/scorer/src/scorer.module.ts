@@ -8,6 +8,6 @@ import { ScoringModule } from './scoring/scoring.module';
 @Module({})
 export class ScorerModule {
   static register(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
-    return { module: ScorerModule, imports: [RuntimeModule.forService(config, bus), ScoringModule] };
+    return { module: ScorerModule, imports: [RuntimeModule.forService('scorer', config, bus), ScoringModule] };
   }
 }

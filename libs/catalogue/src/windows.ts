@@ -42,8 +42,27 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+/**
+ * Offsets by zone and quarter hour. Every offset in use today is a multiple of 15 minutes and
+ * changes at a whole local hour or half hour, so it is constant within a UTC quarter hour; asking
+ * Intl is slow (it dominated scoring time), remembering is not.
+ */
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, number>();
+
 /** Offset of the zone from UTC at an instant, in minutes (east positive). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instant.getTime() / QUARTER_HOUR)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    if (offsetCache.size >= 200_000) offsetCache.clear();
+    offset = offsetFromIntl(instant, timeZone);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function offsetFromIntl(instant: Date, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(instant)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);

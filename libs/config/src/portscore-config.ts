@@ -37,6 +37,8 @@ export interface PortscoreConfig {
   ingestRetryBaseMs: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
+  logFormat: 'json' | 'text';
 }
 
 export class ConfigurationError extends Error {
@@ -74,6 +76,7 @@ export const DEFAULTS = {
   INGEST_RETRY_BASE_MS: '500',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
+  LOG_FORMAT: 'json',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -120,6 +123,9 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     problems.push(`LOG_LEVEL=${logLevel}: expected debug, info, warn or error`);
   }
 
+  const logFormat = read('LOG_FORMAT');
+  if (logFormat !== 'json' && logFormat !== 'text') problems.push(`LOG_FORMAT=${logFormat}: expected json or text`);
+
   const kafkaSecurity = security(read, problems);
 
   const config: PortscoreConfig = {
@@ -145,6 +151,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
+    logFormat: logFormat as PortscoreConfig['logFormat'],
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -37,8 +37,10 @@ export class IngestFilingsUseCase {
   ) {}
 
   async execute(command: IngestFilingsCommand): Promise<IngestFilingsResult> {
+    const started = performance.now();
     const filings = await this.unprocessed(command);
     const validated = filings.map((filing) => this.validate(filing, command.onlyPort));
+    const validatedAt = performance.now();
     const known = await this.store.digests(
       validated.flatMap((v) => (v.event ? [{ source: v.event.source, id: v.event.id }] : [])),
     );
@@ -46,15 +48,22 @@ export class IngestFilingsUseCase {
     const accepted: Array<{ event: CanonicalEvent; digest: string }> = [];
     const deadLetters: OutgoingMessage[] = [];
     const deadLetterRecords: DeadLetterRecord[] = [];
-    const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string) => {
+    const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string): FilingOutcome => {
+      const record = describeDeadLetter(filing, code, detail);
       deadLetters.push(deadLetter(filing, code, detail));
-      deadLetterRecords.push(describeDeadLetter(filing, code, detail));
+      deadLetterRecords.push(record);
+      return {
+        status: 'rejected',
+        reason: code,
+        detail,
+        origin: filing.origin,
+        ...(record.source ? { source: record.source } : {}),
+        ...(record.eventId ? { id: record.eventId } : {}),
+        ...(record.port ? { port: record.port } : {}),
+      };
     };
     const outcomes: FilingOutcome[] = validated.map((v) => {
-      if (!v.event) {
-        refuse(v.filing, v.rejection.code, v.rejection.detail);
-        return { status: 'rejected', reason: v.rejection.code, detail: v.rejection.detail };
-      }
+      if (!v.event) return refuse(v.filing, v.rejection.code, v.rejection.detail);
       const { event, digest } = v;
       const key = eventKey(event);
       const previous = known.get(key);
@@ -65,10 +74,15 @@ export class IngestFilingsUseCase {
       }
       if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
       const detail = `source/id: (${event.source}, ${event.id}) was accepted before with different content`;
-      refuse(v.filing, FilingRejectCode.Conflict, detail);
-      return { status: 'rejected', reason: FilingRejectCode.Conflict, detail, source: event.source, id: event.id };
+      return {
+        ...refuse(v.filing, FilingRejectCode.Conflict, detail),
+        source: event.source,
+        id: event.id,
+        port: event.port,
+      };
     });
 
+    const lookedUpAt = performance.now();
     await Promise.all([
       this.publisher.publish(
         this.topics.events,
@@ -80,18 +94,21 @@ export class IngestFilingsUseCase {
       ),
       this.publisher.publish(this.topics.deadLetters, deadLetters),
     ]);
-    const last = command.filings.at(-1)?.offset;
+    const publishedAt = performance.now();
     await this.store.record({
       receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
       counts: countOutcomes(outcomes),
       deadLetters: deadLetterRecords,
-      position:
-        command.partition && last !== undefined
-          ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() }
-          : undefined,
+      position: position(command),
     });
+    const recordedAt = performance.now();
 
     return {
+      timings: {
+        validateMs: validatedAt - started,
+        databaseMs: lookedUpAt - validatedAt + (recordedAt - publishedAt),
+        publishMs: publishedAt - lookedUpAt,
+      },
       outcomes,
       accepted: accepted.length,
       duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
@@ -103,12 +120,25 @@ export class IngestFilingsUseCase {
   /**
    * Dead-letters a whole batch that could not be processed (after bounded retries elsewhere), so
    * the partition moves on and nothing is lost: each message keeps its bytes and can be re-driven.
+   * Returns how many were dead-lettered (those recorded before are skipped).
    */
-  async deadLetterAll(command: IngestFilingsCommand, detail: string): Promise<void> {
+  async deadLetterAll(command: IngestFilingsCommand, detail: string): Promise<number> {
+    const filings = await this.unprocessed(command);
     await this.publisher.publish(
       this.topics.deadLetters,
-      command.filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
+      filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
     );
+    // Counted and listed like every other dead letter, so the accounting stays whole.
+    await this.store.record({
+      receipts: [],
+      counts:
+        filings.length > 0
+          ? [{ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted, count: filings.length }]
+          : [],
+      deadLetters: filings.map((filing) => describeDeadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
+      position: position(command),
+    });
+    return filings.length;
   }
 
   private async unprocessed(command: IngestFilingsCommand): Promise<IncomingFiling[]> {
@@ -148,6 +178,13 @@ export class IngestFilingsUseCase {
       };
     }
   }
+}
+
+function position(command: IngestFilingsCommand) {
+  const last = command.filings.at(-1)?.offset;
+  return command.partition && last !== undefined
+    ? { ...command.partition, nextOffset: (BigInt(last) + 1n).toString() }
+    : undefined;
 }
 
 function countOutcomes(outcomes: FilingOutcome[]): OutcomeCount[] {

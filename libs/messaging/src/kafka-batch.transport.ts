@@ -1,13 +1,15 @@
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 
 import type { KafkaBus } from './kafka-bus';
-import type { IncomingMessage } from './message-bus';
+import type { ConsumerSpec, IncomingMessage } from './message-bus';
 
 export interface KafkaBatchTransportOptions {
   bus: KafkaBus;
   groupId: string;
   /** Maps the logical pattern of an @EventPattern handler (e.g. 'filings') to its topic. */
   topics: Record<string, string>;
+  /** Told after each committed batch (metrics). */
+  onBatch?: ConsumerSpec['onBatch'];
 }
 
 /**
@@ -29,6 +31,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
           groupId: this.options.groupId,
           topic,
           handler: (messages) => this.dispatch(handler, messages),
+          onBatch: this.options.onBatch,
         });
       }
       callback();

@@ -144,7 +144,8 @@ export class KafkaBus implements MessagePublisher {
   async consume(spec: ConsumerSpec): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: spec.groupId,
-      sessionTimeout: 30000,
+      // A member that died (kill -9, lost node) holds its partitions this long before a rebalance.
+      sessionTimeout: 10000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
@@ -157,6 +158,7 @@ export class KafkaBus implements MessagePublisher {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const started = performance.now();
         const messages = batch.messages.map((message) => decode(batch.topic, batch.partition, message));
         // A handler may wait out an outage; heartbeats keep the partition assigned meanwhile.
         const beating = setInterval(() => void heartbeat().catch(() => undefined), 3000);
@@ -175,6 +177,13 @@ export class KafkaBus implements MessagePublisher {
           ],
         });
         await heartbeat();
+        spec.onBatch?.({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: messages.length,
+          seconds: (performance.now() - started) / 1000,
+          lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
+        });
       },
     });
   }
@@ -291,11 +300,27 @@ const TRANSIENT =
 const LEVEL_NAMES: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };
 
 /** kafkajs log lines as one JSON object per line on stderr, transient retried errors left out. */
+/** A broker that is away makes every client retry and log; one line per kind of message per 10 s is enough. */
+const REPEAT_INTERVAL_MS = 10_000;
+const lastLogged = new Map<string, { at: number; suppressed: number }>();
+
 const quietTransientErrors: logCreator =
   () =>
   ({ level, log }) => {
     const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
     if (level <= logLevel.WARN && TRANSIENT.test(`${message} ${error ?? ''}`)) return;
+    const kind = message.replace(/\d+/g, '#');
+    const now = Date.now();
+    const last = lastLogged.get(kind);
+    if (last && now - last.at < REPEAT_INTERVAL_MS) {
+      last.suppressed += 1;
+      return;
+    }
+    lastLogged.set(kind, { at: now, suppressed: 0 });
     const name = LEVEL_NAMES[level] ?? String(level);
-    process.stderr.write(`${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...rest })}\n`);
+    const repeated = last?.suppressed ? { repeatedSinceLastLine: last.suppressed } : {};
+    const { stack: _stack, ...fields } = rest;
+    process.stderr.write(
+      `${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...fields, ...repeated })}\n`,
+    );
   };

@@ -40,4 +40,15 @@ export interface ConsumerSpec {
   topic: string;
   fromBeginning?: boolean;
   handler: BatchHandler;
+  /** Told after each committed batch: its size, time and the partition's remaining lag. */
+  onBatch?: (stats: BatchStats) => void;
+}
+
+export interface BatchStats {
+  topic: string;
+  partition: number;
+  messages: number;
+  seconds: number;
+  /** Messages behind the partition's high watermark after this batch. */
+  lag: number;
 }

@@ -3,10 +3,12 @@ import 'reflect-metadata';
 import { type DynamicModule, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { closeOnSignals, configOrExit, type PortscoreConfig } from '@portscore/config';
-import { KafkaBatchTransport, type KafkaBus } from '@portscore/messaging';
+import { type BatchStats, KafkaBatchTransport, type KafkaBus } from '@portscore/messaging';
 import { migrate } from '@portscore/persistence';
 
+import { serviceLogger } from './json-logger';
 import { kafkaBusFor } from './kafka-bus-for';
+import { Metrics } from './metrics';
 import { OutageGuard } from './outage-guard';
 import { topicSpecs } from './topics';
 
@@ -32,10 +34,18 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
     await bus.ensureTopics(topicSpecs(config));
     const topics = options.topics(config);
     const app = await NestFactory.create(options.module(config, bus), {
-      logger: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error'] : ['log', 'warn', 'error'],
+      logger: serviceLogger(options.name, config),
     });
+    const metrics = app.get(Metrics);
+    const onBatch = (stats: BatchStats) => {
+      metrics.batchSeconds.observe({ topic: stats.topic }, stats.seconds);
+      metrics.batchSize.observe({ topic: stats.topic }, stats.messages);
+      metrics.consumerLag.set({ topic: stats.topic, partition: String(stats.partition) }, stats.lag);
+    };
     app.connectMicroservice(
-      { strategy: new KafkaBatchTransport({ bus, groupId: `${config.kafkaClientId}-${options.name}`, topics }) },
+      {
+        strategy: new KafkaBatchTransport({ bus, groupId: `${config.kafkaClientId}-${options.name}`, topics, onBatch }),
+      },
       { inheritAppConfig: true },
     );
     const guard = app.get(OutageGuard);

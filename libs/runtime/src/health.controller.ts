@@ -8,6 +8,8 @@ import {
 } from '@nestjs/terminus';
 import { KafkaBus } from '@portscore/messaging';
 
+import { DataSource } from 'typeorm';
+
 import { OutageGuard } from './outage-guard';
 
 /** Metadata of routes that need no API key (health, metrics, documentation). */
@@ -16,8 +18,9 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /**
  * Liveness and readiness, the same on every service:
- * - `GET /health` (liveness) answers 200 while the process works, with `degraded` while the
- *   database or broker is away — a paused consumer is healthy and must not be restarted;
+ * - `GET /health` (liveness) answers 200 while the process works, with status `degraded` and
+ *   the reasons while the database or broker is away — a paused consumer is alive and must not
+ *   be restarted;
  * - `GET /ready` (readiness) answers 503 unless PostgreSQL and Kafka both answer and no work is
  *   held by an outage.
  */
@@ -29,15 +32,27 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly bus: KafkaBus,
     private readonly guard: OutageGuard,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get('health')
   @Public()
-  live(): { status: 'ok' | 'degraded'; outage?: { since: string; reason: string } } {
+  async live(): Promise<{ status: 'ok' | 'degraded'; problems?: string[] }> {
     const outage = this.guard.outage;
-    return outage
-      ? { status: 'degraded', outage: { since: outage.since.toISOString(), reason: outage.reason } }
-      : { status: 'ok' };
+    const problems = [
+      ...(outage ? [`work held since ${outage.since.toISOString()}: ${outage.reason}`] : []),
+      ...(await Promise.all([
+        withTimeout(this.dataSource.query('SELECT 1'), 1500).then(
+          () => undefined,
+          (error: Error) => `database: ${error.message}`,
+        ),
+        this.bus.ping(1500).then(
+          () => undefined,
+          (error: Error) => `kafka: ${error.message}`,
+        ),
+      ]).then((found) => found.filter((problem): problem is string => problem !== undefined))),
+    ];
+    return problems.length > 0 ? { status: 'degraded', problems } : { status: 'ok' };
   }
 
   @Get('ready')
@@ -63,4 +78,14 @@ export class HealthController {
       },
     ]);
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

@@ -8,3 +8,6 @@ export * from './kafka-bus-for';
 export * from './outage';
 export * from './outage-guard';
 export * from './health.controller';
+export * from './metrics';
+export * from './metrics.controller';
+export * from './json-logger';

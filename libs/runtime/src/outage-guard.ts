@@ -27,7 +27,10 @@ export class OutageGuard {
   private stopping = false;
   private lastLog = 0;
 
-  constructor(private readonly retryMs: number) {}
+  constructor(
+    private readonly retryMs: number,
+    private readonly onChange: (held: boolean) => void = () => undefined,
+  ) {}
 
   /** The outage in progress, if any. */
   get outage(): OutageState | undefined {
@@ -77,6 +80,7 @@ export class OutageGuard {
     const now = Date.now();
     if (!this.current) {
       this.current = { since: new Date(now), reason: error.message };
+      this.onChange(true);
       this.logger.warn(`database or broker unreachable (${error.message}); holding ${what} until it is back`);
       this.lastLog = now;
     } else {
@@ -94,5 +98,6 @@ export class OutageGuard {
     const waited = Math.round((Date.now() - this.current.since.getTime()) / 1000);
     this.logger.log(`database and broker reachable again after ${waited} s; resuming`);
     this.current = undefined;
+    this.onChange(false);
   }
 }

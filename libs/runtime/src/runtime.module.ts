@@ -8,25 +8,28 @@ import { DataSource } from 'typeorm';
 
 import { ActiveCatalogue } from './active-catalogue';
 import { HealthController } from './health.controller';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
 import { OutageGuard } from './outage-guard';
 import { CONFIG, PORTS } from './tokens';
 
 /**
- * Configuration, seeds, the Kafka bus, the database, the outage guard and health endpoints for
- * one service. The bus is created by
+ * Configuration, seeds, the Kafka bus, the database, the outage guard, metrics and the health
+ * and metrics endpoints for one service. The bus is created by
  * main() (the microservice transport needs it before the module graph exists) and handed in.
  */
 @Global()
 @Module({})
 export class RuntimeModule {
-  static forService(config: PortscoreConfig, bus: KafkaBus): DynamicModule {
+  static forService(service: string, config: PortscoreConfig, bus: KafkaBus): DynamicModule {
+    const metrics = new Metrics(service);
     return {
       module: RuntimeModule,
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 20, retryDelay: 1000 }),
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: PORTS, useValue: loadPorts(config.seedsDir) },
@@ -41,10 +44,16 @@ export class RuntimeModule {
           },
         },
         CatalogueShutdown,
-        { provide: OutageGuard, useValue: new OutageGuard(Math.min(10_000, config.ingestRetryBaseMs * 4)) },
+        { provide: Metrics, useValue: metrics },
+        {
+          provide: OutageGuard,
+          useValue: new OutageGuard(Math.min(10_000, config.ingestRetryBaseMs * 4), (held) =>
+            metrics.outage.set(held ? 1 : 0),
+          ),
+        },
         { provide: KafkaBus, useValue: bus },
       ],
-      exports: [CONFIG, PORTS, ActiveCatalogue, KafkaBus, OutageGuard],
+      exports: [CONFIG, PORTS, ActiveCatalogue, KafkaBus, OutageGuard, Metrics],
     };
   }
 }

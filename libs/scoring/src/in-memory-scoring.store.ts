@@ -40,6 +40,9 @@ interface StoredScore {
 export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   readonly events = new Map<string, CanonicalEvent>();
   readonly facts = new Map<string, CaseFact>();
+  /** Indexes of `facts`: by case, and by port, case type and milestone. */
+  private readonly factsByCase = new Map<string, Map<string, CaseFact>>();
+  private readonly factsByKind = new Map<string, Map<string, CaseFact>>();
   readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date; published: boolean }>();
   readonly scores = new Map<string, StoredScore>();
 
@@ -58,34 +61,29 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   async loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>> {
-    const wanted = new Set(refs.map(caseKey));
-    return this.records([...this.facts.values()].filter((fact) => wanted.has(caseKey(fact))));
+    return this.records(refs.flatMap((ref) => [...(this.factsByCase.get(caseKey(ref))?.values() ?? [])]));
   }
 
   async upsertFacts(facts: CaseFact[]): Promise<void> {
     for (const fact of facts) {
       const key = `${caseKey(fact)}|${fact.milestone}`;
       const known = this.facts.get(key);
-      this.facts.set(key, known ? earlierFact(known, fact) : fact);
+      const kept = known ? earlierFact(known, fact) : fact;
+      this.facts.set(key, kept);
+      const ofCase = this.factsByCase.get(caseKey(fact)) ?? new Map<string, CaseFact>();
+      ofCase.set(fact.milestone, kept);
+      this.factsByCase.set(caseKey(fact), ofCase);
+      const kindKey = `${fact.port}|${fact.caseType}|${fact.milestone}`;
+      const ofKind = this.factsByKind.get(kindKey) ?? new Map<string, CaseFact>();
+      ofKind.set(caseKey(fact), kept);
+      this.factsByKind.set(kindKey, ofKind);
     }
   }
 
   async loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]> {
-    const all = [...this.facts.values()];
     return queries.map((q) => {
-      const done = new Set(
-        all
-          .filter(
-            (f) =>
-              f.port === q.port &&
-              f.caseType === q.caseType &&
-              f.milestone === q.completing &&
-              f.at >= q.start &&
-              f.at < q.end,
-          )
-          .map(caseKey),
-      );
-      return [...this.records(all.filter((f) => done.has(caseKey(f)))).values()];
+      const done = this.ofKind(q.port, q.caseType, q.completing).filter((f) => f.at >= q.start && f.at < q.end);
+      return [...this.records(done.flatMap((f) => [...this.factsByCase.get(caseKey(f))!.values()])).values()];
     });
   }
 
@@ -97,19 +95,18 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
-    const all = [...this.facts.values()];
     return queries.map((q) =>
       distinctHours(
-        all.filter(
-          (f) =>
-            f.port === q.port &&
-            f.caseType === q.caseType &&
-            f.milestone === q.completing &&
-            String(f.attrs[q.attr]) === q.value &&
-            f.at >= q.from,
+        this.ofKind(q.port, q.caseType, q.completing).filter(
+          (f) => String(f.attrs[q.attr]) === q.value && f.at >= q.from,
         ),
       ),
     );
+  }
+
+  /** The facts of one milestone of a port's cases of a type. */
+  private ofKind(port: string, caseType: string, milestone: string): CaseFact[] {
+    return [...(this.factsByKind.get(`${port}|${caseType}|${milestone}`)?.values() ?? [])];
   }
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
@@ -197,9 +194,7 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
-    return distinctHours(
-      [...this.facts.values()].filter((f) => f.port === port && f.caseType === caseType && f.milestone === completing),
-    );
+    return distinctHours(this.ofKind(port, caseType, completing));
   }
 
   async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {

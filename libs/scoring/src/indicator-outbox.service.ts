@@ -7,6 +7,13 @@ export interface OutboxTopics {
   scores: string;
 }
 
+export interface OutboxOptions {
+  /** Rows read and sent per round (default 5000). */
+  pageSize?: number;
+  /** Told after each round what was sent (metrics). */
+  onPublished?: (sent: { indicators: number; scores: number }) => void;
+}
+
 /**
  * Publishes indicators and scores that were saved but not yet sent, then marks them sent. Saved
  * values are the truth; a crash between save and send leaves them pending for the next flush.
@@ -18,7 +25,7 @@ export class IndicatorOutbox {
     private readonly store: ScoringStore,
     private readonly publisher: MessagePublisher,
     private readonly topics: OutboxTopics,
-    private readonly pageSize = 5000,
+    private readonly options: OutboxOptions = {},
   ) {}
 
   /** Sends everything pending; concurrent calls queue behind one another. Returns the count sent. */
@@ -28,10 +35,11 @@ export class IndicatorOutbox {
   }
 
   private async drain(): Promise<number> {
+    const pageSize = this.options.pageSize ?? 5000;
     let sent = 0;
     for (;;) {
-      const indicators = await this.store.unpublishedIndicators(this.pageSize);
-      const scores = await this.store.unpublishedScores(this.pageSize);
+      const indicators = await this.store.unpublishedIndicators(pageSize);
+      const scores = await this.store.unpublishedScores(pageSize);
       if (indicators.length === 0 && scores.length === 0) return sent;
       await Promise.all([
         this.publisher.publish(
@@ -54,7 +62,8 @@ export class IndicatorOutbox {
       await this.store.markPublished(indicators);
       await this.store.markScoresPublished(scores);
       sent += indicators.length + scores.length;
-      if (indicators.length < this.pageSize && scores.length < this.pageSize) return sent;
+      this.options.onPublished?.({ indicators: indicators.length, scores: scores.length });
+      if (indicators.length < pageSize && scores.length < pageSize) return sent;
     }
   }
 }

@@ -3,7 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
+import { CONFIG, countIngest, Metrics, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
+import { FilingRejectCode } from '@portscore/contracts';
 
 /**
  * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. While the
@@ -20,6 +21,7 @@ export class FilingsConsumer {
     private readonly ingest: IngestFilingsUseCase,
     @Inject(CONFIG) private readonly config: PortscoreConfig,
     private readonly guard: OutageGuard,
+    private readonly metrics: Metrics,
   ) {}
 
   @EventPattern('filings')
@@ -42,6 +44,19 @@ export class FilingsConsumer {
       try {
         // An unreachable database or broker is waited out (not counted as an attempt).
         const result = await this.guard.run(`the batch at ${origin}`, () => this.ingest.execute(command));
+        countIngest(this.metrics, result);
+        for (const outcome of result.outcomes) {
+          if (outcome.status !== 'rejected') continue;
+          this.logger.warn({
+            msg: 'filing dead-lettered',
+            eventId: outcome.id,
+            port: outcome.port,
+            source: outcome.source,
+            reason: outcome.reason,
+            detail: outcome.detail,
+            origin: outcome.origin,
+          });
+        }
         this.logger.log(
           `${first.topic}/${first.partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
             `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''}`,
@@ -59,6 +74,8 @@ export class FilingsConsumer {
     }
     const detail = `failed ${this.config.ingestMaxAttempts} times; last error: ${lastError?.message}`;
     this.logger.error(`dead-lettering ${messages.length} filings from ${origin}: ${detail}`);
-    await this.ingest.deadLetterAll(command, detail);
+    const deadLettered = await this.ingest.deadLetterAll(command, detail);
+    this.metrics.filingsReceived.inc(deadLettered);
+    this.metrics.filings.inc({ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted }, deadLettered);
   }
 }

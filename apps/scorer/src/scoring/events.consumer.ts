@@ -2,7 +2,7 @@ import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { CanonicalEvent } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
-import { OutageGuard } from '@portscore/runtime';
+import { Metrics, OutageGuard } from '@portscore/runtime';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
 
@@ -15,6 +15,7 @@ export class EventsConsumer {
     private readonly scoreEvents: ScoreEventsUseCase,
     private readonly outbox: IndicatorOutbox,
     private readonly guard: OutageGuard,
+    private readonly metrics: Metrics,
   ) {}
 
   @EventPattern('events')
@@ -22,10 +23,14 @@ export class EventsConsumer {
     // The gateway wrote these; anything unreadable here is a bug worth stopping for, not data.
     const events = messages.map((message) => JSON.parse(message.value.toString('utf8')) as CanonicalEvent);
     // While the database or broker is away the batch is held (uncommitted) and retried.
+    const started = performance.now();
     const result = await this.guard.run(
       `a batch at ${messages[0]!.topic}/${messages[0]!.partition}/${messages[0]!.offset}`,
       () => this.scoreEvents.execute({ events }),
     );
+    this.metrics.databaseSeconds.observe({ operation: 'score' }, (performance.now() - started) / 1000);
+    this.metrics.eventsScored.inc(result.newEvents);
+    this.metrics.windowsRecomputed.inc(result.windowsRecomputed);
     const published = await this.guard.run('the indicator outbox', () => this.outbox.flush());
     this.logger.log(
       `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ` +

@@ -3,7 +3,7 @@ import type { PortscoreConfig } from '@portscore/config';
 import type { PortRegistry } from '@portscore/contracts';
 import { KafkaBus } from '@portscore/messaging';
 import { PgScoringStore } from '@portscore/persistence';
-import { ActiveCatalogue, CONFIG, isOutage, PORTS } from '@portscore/runtime';
+import { ActiveCatalogue, CONFIG, isOutage, Metrics, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
@@ -28,9 +28,19 @@ const SCORING_STORE = Symbol('ScoringStore');
     },
     {
       provide: IndicatorOutbox,
-      inject: [SCORING_STORE, KafkaBus, CONFIG],
-      useFactory: (store: PgScoringStore, bus: KafkaBus, config: PortscoreConfig) =>
-        new IndicatorOutbox(store, bus, { indicators: config.topics.indicators, scores: config.topics.scores }),
+      inject: [SCORING_STORE, KafkaBus, CONFIG, Metrics],
+      useFactory: (store: PgScoringStore, bus: KafkaBus, config: PortscoreConfig, metrics: Metrics) =>
+        new IndicatorOutbox(
+          store,
+          bus,
+          { indicators: config.topics.indicators, scores: config.topics.scores },
+          {
+            onPublished: (sent) => {
+              metrics.published.inc({ topic: config.topics.indicators }, sent.indicators);
+              metrics.published.inc({ topic: config.topics.scores }, sent.scores);
+            },
+          },
+        ),
     },
   ],
 })
