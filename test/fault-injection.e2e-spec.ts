@@ -88,7 +88,7 @@ describe('fault injection: kills, a broker restart and a database outage under l
     const messages = input();
     expect(messages.length).toBeGreaterThan(214_000);
 
-    // The publisher: 2,000 filings a second; a slice that fails (broker away) is sent again.
+    // The publisher: 1,500 filings a second; a slice that fails (broker away) is sent again.
     let published = 0;
     let publishing = true;
     const began = Date.now();
@@ -105,7 +105,7 @@ describe('fault injection: kills, a broker restart and a database outage under l
           }
         }
         published += slice.length;
-        await sleep(Math.max(0, began + published / 2 - Date.now()));
+        await sleep(Math.max(0, began + published / 1.5 - Date.now()));
       }
       publishing = false;
       log(`published all ${messages.length} filings`);
@@ -121,9 +121,14 @@ describe('fault injection: kills, a broker restart and a database outage under l
       log(`killed the ${service} (SIGKILL) at ${published} published`);
       await sleep(500 + random() * 1500);
       stack.launch(service);
+      await waitUntil(
+        `the restarted ${service} is ready`,
+        120_000,
+        async () => (await fetch(`${stack.http[service]}/ready`)).ok,
+      );
     };
     const faults: string[] = [];
-    const pause = () => sleep(3000 + random() * 5000);
+    const pause = () => sleep(2000 + random() * 3000);
     for (const service of ['gateway', 'scorer', 'gateway'] as const) {
       await pause();
       await kill(service);

@@ -11,6 +11,8 @@
 #   PORTSCORE_KAFKA_HOME   cache of jars, data and logs          (default ~/.cache/portscore/kafka)
 #   PORTSCORE_KAFKA_DATA   data folder                           (default $PORTSCORE_KAFKA_HOME/data-$PORT)
 #   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
+#   PORTSCORE_KAFKA_SCRAM  user:password = also listen with SASL/SCRAM (SHA-256 and SHA-512) on
+#                          port+2, with that user's credentials set when the storage is formatted
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,15 +63,30 @@ start() {
   if is_up; then log "port $port is taken by another process: set PORTSCORE_KAFKA_PORT"; exit 1; fi
   if [ "${PORTSCORE_KAFKA_FRESH:-0}" = "1" ]; then rm -rf "$data"; fi
   mkdir -p "$data"
+  local listeners="PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port"
+  local advertised="PLAINTEXT://127.0.0.1:$port"
+  local protocols="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  local scram_format=()
+  if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ]; then
+    local scram_port=$((port + 2)) user="${PORTSCORE_KAFKA_SCRAM%%:*}" password="${PORTSCORE_KAFKA_SCRAM#*:}"
+    listeners="$listeners,SASL_PLAINTEXT://127.0.0.1:$scram_port"
+    advertised="$advertised,SASL_PLAINTEXT://127.0.0.1:$scram_port"
+    protocols="$protocols,SASL_PLAINTEXT:SASL_PLAINTEXT"
+    scram_format=(--add-scram "SCRAM-SHA-256=[name=$user,password=$password]"
+      --add-scram "SCRAM-SHA-512=[name=$user,password=$password]")
+  fi
   cat > "$data/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocols
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 log.dirs=$data/logs
 num.partitions=4
 offsets.topic.replication.factor=1
@@ -85,7 +102,7 @@ PROPS
   if [ ! -f "$data/logs/meta.properties" ]; then
     log "formatting KRaft storage in $data/logs"
     java_run kafka.tools.StorageTool format -t "$(java_run kafka.tools.StorageTool random-uuid)" \
-      -c "$data/server.properties" >/dev/null
+      -c "$data/server.properties" "${scram_format[@]}" >/dev/null
   fi
   local started; started=$(date +%s%N)
   nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} -XX:+UseG1GC \
@@ -99,7 +116,7 @@ PROPS
     fi
     if is_up; then
       local ms=$(( ($(date +%s%N) - started) / 1000000 ))
-      log "ready on 127.0.0.1:$port after ${ms} ms"
+      log "ready on 127.0.0.1:$port after ${ms} ms${PORTSCORE_KAFKA_SCRAM:+ (SASL/SCRAM on 127.0.0.1:$((port + 2)))}"
       echo "127.0.0.1:$port"
       return 0
     fi
@@ -125,5 +142,5 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if running_pid >/dev/null && is_up; then echo "127.0.0.1:$port"; else exit 1; fi ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

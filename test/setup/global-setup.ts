@@ -9,6 +9,10 @@ import { register } from 'tsconfig-paths';
 import { type E2eEnvironment, ENV_FILE, ROOT } from './e2e-environment';
 
 const KAFKA_PORT = '29092';
+/** The test broker also listens with SASL/SCRAM (SHA-256 and SHA-512) for this user. */
+export const SCRAM_USER = 'portscore';
+export const SCRAM_PASSWORD = 'portscore-scram-secret';
+export const SCRAM_BROKER = '127.0.0.1:29094';
 
 /**
  * Starts what the end-to-end tests run against: a real single-node Kafka broker (unless
@@ -72,5 +76,6 @@ export function kafkaEnv(): Record<string, string> {
     PORTSCORE_KAFKA_PORT: KAFKA_PORT,
     PORTSCORE_KAFKA_DATA: join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}`),
     PORTSCORE_KAFKA_FRESH: '1',
+    PORTSCORE_KAFKA_SCRAM: `${SCRAM_USER}:${SCRAM_PASSWORD}`,
   };
 }

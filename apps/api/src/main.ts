@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { raw, static as serveStatic } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { closeOnSignals, configOrExit } from '@portscore/config';
-import { kafkaBusFor, serviceLogger } from '@portscore/runtime';
+import { kafkaBusFor, serviceLogger, whenReachable } from '@portscore/runtime';
 import { migrate } from '@portscore/persistence';
 
 import { ApiExceptionFilter } from './api.exception';
@@ -17,7 +17,11 @@ import { rateLimit } from './auth/rate-limit';
 /** HTTP API: scorecards, catalogue, ports; OpenAPI at /docs. */
 async function main(): Promise<void> {
   const config = configOrExit('api');
-  await migrate(config.databaseUrl);
+  await whenReachable(
+    'PostgreSQL',
+    () => migrate(config.databaseUrl),
+    (line) => console.warn(`api: ${line}`),
+  );
   const bus = kafkaBusFor(config, 'api');
   const app = await NestFactory.create(ApiModule.register(config, bus), {
     bodyParser: false,

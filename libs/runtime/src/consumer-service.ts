@@ -9,6 +9,7 @@ import { migrate } from '@portscore/persistence';
 import { serviceLogger } from './json-logger';
 import { kafkaBusFor } from './kafka-bus-for';
 import { Metrics } from './metrics';
+import { whenReachable } from './outage';
 import { OutageGuard } from './outage-guard';
 import { topicSpecs } from './topics';
 
@@ -29,9 +30,10 @@ export interface ConsumerServiceOptions {
 export function runConsumerService(options: ConsumerServiceOptions): void {
   const start = async () => {
     const config = configOrExit(options.name);
-    await migrate(config.databaseUrl);
+    const log = (line: string) => console.warn(`${options.name}: ${line}`);
+    await whenReachable('PostgreSQL', () => migrate(config.databaseUrl), log);
     const bus = kafkaBusFor(config, options.name);
-    await bus.ensureTopics(topicSpecs(config));
+    await whenReachable('Kafka', () => bus.ensureTopics(topicSpecs(config)), log);
     const topics = options.topics(config);
     const app = await NestFactory.create(options.module(config, bus), {
       logger: serviceLogger(options.name, config),

@@ -43,3 +43,30 @@ export function isOutage(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Start-up work that needs the database or the broker: while they are unreachable it is retried
+ * every 2 s (a line every 10 s says what is awaited), instead of exiting into a restart loop.
+ * Errors that are not outages (bad credentials, say) are thrown at once.
+ */
+export async function whenReachable<T>(
+  what: string,
+  work: () => Promise<T>,
+  log: (line: string) => void = (line) => console.warn(line),
+): Promise<T> {
+  const started = Date.now();
+  let lastLog = 0;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isOutage(error)) throw error;
+      if (Date.now() - lastLog >= 10_000) {
+        const waited = Math.round((Date.now() - started) / 1000);
+        log(`${what}: unreachable (${(error as Error).message}); waiting (${waited} s so far)`);
+        lastLog = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}

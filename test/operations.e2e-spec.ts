@@ -1,0 +1,159 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { KafkaBus } from '@portscore/messaging';
+import { DataSource } from 'typeorm';
+
+import { ROOT } from './setup/e2e-environment';
+import { startDatabase, stopDatabase } from './support/infrastructure';
+import { mixedStream } from './support/mixed-stream';
+import { type RunningStack, startStack, waitUntil, waitUntilDigested } from './support/stack';
+
+/** One scrape of a service's /metrics: sample name with its labels → value. */
+async function scrape(base: string): Promise<Map<string, number>> {
+  const response = await fetch(`${base}/metrics`);
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    // The service label is on every sample; leave it out of the key.
+    const name = line
+      .slice(0, at)
+      .replace(/service="[a-z]+",?/, '')
+      .replace('{}', '');
+    samples.set(name, Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+/**
+ * What operators see: Prometheus counters that move by exactly the traffic sent, consumer lag,
+ * batch and database timings, JSON log lines naming the event and port, readiness that turns
+ * unready while PostgreSQL is stopped and ready again after, and a Grafana dashboard whose every
+ * query names a metric the services export.
+ */
+describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => {
+  let stack: RunningStack;
+  let bus: KafkaBus;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    stack = await startStack('ops', 3928);
+    bus = new KafkaBus({ brokers: stack.brokers.split(','), clientId: 'portscore-test-ops' });
+    database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
+  });
+
+  afterAll(async () => {
+    await startDatabase().catch(() => undefined);
+    await Promise.allSettled([bus?.disconnect(), database?.destroy()]);
+    await stack?.stop();
+  });
+
+  it('counts filings, outcomes, reasons, scored events and published indicators exactly', async () => {
+    const before = await scrape(stack.http.gateway);
+    expect(before.get('portscore_filings_received_total')).toBe(0);
+
+    const stream = mixedStream(400, 60, 15, 25);
+    await bus.publish(stack.topics.filings, stream.messages);
+    await waitUntilDigested({ query: (sql) => database.query(sql) }, 500);
+
+    const gateway = await scrape(stack.http.gateway);
+    expect(gateway.get('portscore_filings_received_total')).toBe(500);
+    expect(gateway.get('portscore_filings_total{outcome="accepted",reason=""}')).toBe(400);
+    expect(gateway.get('portscore_filings_total{outcome="duplicate",reason=""}')).toBe(60);
+    for (const [reason, n] of Object.entries(stream.expected.byReason)) {
+      expect([reason, gateway.get(`portscore_filings_total{outcome="rejected",reason="${reason}"}`)]).toEqual([
+        reason,
+        n,
+      ]);
+    }
+    // Every partition of the filings topic was read to its end.
+    const lags = [...gateway].filter(([name]) => name.startsWith('portscore_consumer_lag{'));
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.every(([name, value]) => name.includes(`topic="${stack.topics.filings}"`) && value === 0)).toBe(true);
+    expect(gateway.get(`portscore_batch_duration_seconds_count{topic="${stack.topics.filings}"}`)).toBeGreaterThan(0);
+    expect(gateway.get('portscore_database_write_duration_seconds_count{operation="ingest"}')).toBeGreaterThan(0);
+    expect(gateway.get('portscore_process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
+    expect(gateway.get('portscore_outage')).toBe(0);
+
+    const scorer = await scrape(stack.http.scorer);
+    expect(scorer.get('portscore_events_scored_total')).toBe(400);
+    expect(scorer.get('portscore_database_write_duration_seconds_count{operation="score"}')).toBeGreaterThan(0);
+    const indicatorMessages = await bus.readToEnd(stack.topics.indicators);
+    const scoreMessages = await bus.readToEnd(stack.topics.scores);
+    expect(indicatorMessages.length).toBeGreaterThan(0);
+    expect(scorer.get(`portscore_published_total{topic="${stack.topics.indicators}"}`)).toBe(indicatorMessages.length);
+    expect(scorer.get(`portscore_published_total{topic="${stack.topics.scores}"}`)).toBe(scoreMessages.length);
+  });
+
+  it('logs JSON lines that name the event and port of a dead-lettered filing', () => {
+    const lines = readFileSync(join(ROOT, 'test-artifacts/logs/ops-gateway.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(10);
+    expect(lines.every((line) => line.service === 'gateway' && typeof line.time === 'string')).toBe(true);
+    // mixedStream's first conflict re-sends mix-5 (port CNPVG) with another time.
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'filing dead-lettered',
+        eventId: 'mix-5',
+        port: 'CNPVG',
+        reason: 'conflict',
+      }),
+    );
+  });
+
+  it('turns unready while PostgreSQL is stopped and ready again after, without restarting', async () => {
+    const pids = [stack.processes.gateway.pid, stack.processes.scorer.pid];
+    await stopDatabase();
+    try {
+      await waitUntil('the gateway reports itself unready', 20_000, async () => {
+        const response = await fetch(`${stack.http.gateway}/ready`);
+        if (response.status !== 503) return false;
+        const body = (await response.json()) as { details: Record<string, { status: string }> };
+        return body.details.database?.status === 'down' && body.details.kafka?.status === 'up';
+      });
+      const health = await fetch(`${stack.http.scorer}/health`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toBe('degraded');
+    } finally {
+      await startDatabase();
+    }
+    await waitUntil(
+      'the gateway is ready again',
+      60_000,
+      async () => (await fetch(`${stack.http.gateway}/ready`)).status === 200,
+    );
+    await waitUntil(
+      'the scorer is ready again',
+      60_000,
+      async () => (await fetch(`${stack.http.scorer}/ready`)).status === 200,
+    );
+    expect([stack.processes.gateway.pid, stack.processes.scorer.pid]).toEqual(pids);
+    expect(stack.processes.gateway.exitCode).toBeNull();
+    expect(stack.processes.scorer.exitCode).toBeNull();
+  });
+
+  it('has a Grafana dashboard whose every query uses a metric the services export', async () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/portscore-dashboard.json'), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string }> }>;
+    };
+    const used = new Set(
+      dashboard.panels
+        .flatMap((panel) => panel.targets.map((target) => target.expr))
+        .flatMap((expr) => expr.match(/portscore_[a-z0-9_]+/g) ?? [])
+        .map((name) => name.replace(/_(bucket|count|sum)$/, '')),
+    );
+    const exported = new Set<string>();
+    for (const base of Object.values(stack.http)) {
+      for (const name of (await scrape(base)).keys()) {
+        exported.add(name.replace(/\{.*$/, '').replace(/_(bucket|count|sum)$/, ''));
+      }
+    }
+    expect(used.size).toBeGreaterThan(8);
+    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+  });
+});
