@@ -42,8 +42,11 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
         Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
         Number((await database.query('SELECT count(*) AS n FROM indicator WHERE published_at IS NOT NULL'))[0].n) > 0,
     );
-    const counts = await database.query(`SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`);
-    expect(counts).toEqual([{ outcome: 'accepted', n: 27 }]);
+    const rows: Array<{ outcome: string; n: number }> = await database.query(
+      `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,
+    );
+    // The fixture re-sends one filing.
+    expect(Object.fromEntries(rows.map((row) => [row.outcome, row.n]))).toEqual({ accepted: 26, duplicate: 1 });
   });
 
   it('stops a service at start-up when the password is wrong, saying why', async () => {

@@ -17,12 +17,10 @@ async function scrape(base: string): Promise<Map<string, number>> {
   for (const line of (await response.text()).split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
     const at = line.lastIndexOf(' ');
+    const [, metric, labels = ''] = /^([^{]+)(?:\{(.*)\})?$/.exec(line.slice(0, at))!;
     // The service label is on every sample; leave it out of the key.
-    const name = line
-      .slice(0, at)
-      .replace(/service="[a-z]+",?/, '')
-      .replace('{}', '');
-    samples.set(name, Number(line.slice(at + 1)));
+    const kept = (labels.match(/[a-z_]+="[^"]*"/g) ?? []).filter((label) => !label.startsWith('service='));
+    samples.set(kept.length > 0 ? `${metric}{${kept.join(',')}}` : metric!, Number(line.slice(at + 1)));
   }
   return samples;
 }
@@ -94,13 +92,13 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.every((line) => line.service === 'gateway' && typeof line.time === 'string')).toBe(true);
-    // mixedStream's first conflict re-sends mix-5 (port CNPVG) with another time.
+    // mixedStream's first conflict re-sends mix-5 (port CNAKA) with another time.
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 'warn',
         msg: 'filing dead-lettered',
         eventId: 'mix-5',
-        port: 'CNPVG',
+        port: 'CNAKA',
         reason: 'conflict',
       }),
     );

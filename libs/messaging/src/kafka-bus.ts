@@ -16,6 +16,8 @@ import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, 
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
+  /** The service named on the client's log lines (default: the client id). */
+  service?: string;
   /** TLS and SASL settings (KAFKA_SSL*, KAFKA_SASL_*). */
   ssl?: false | { ca?: string[] };
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
@@ -38,7 +40,7 @@ export class KafkaBus implements MessagePublisher {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
-      logCreator: quietTransientErrors,
+      logCreator: quietTransientErrors(options.service ?? options.clientId),
       ...(options.ssl ? { ssl: options.ssl.ca ? { ca: options.ssl.ca } : true } : {}),
       ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       retry: { initialRetryTime: 200, retries: 10 },
@@ -297,14 +299,15 @@ const PUBLISH_SLICE_BYTES = 512 * 1024;
 const TRANSIENT =
   /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;
 
-const LEVEL_NAMES: Record<number, string> = { 1: 'ERROR', 2: 'WARN', 4: 'INFO', 5: 'DEBUG' };
+const LEVEL_NAMES: Record<number, string> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
 
 /** kafkajs log lines as one JSON object per line on stderr, transient retried errors left out. */
 /** A broker that is away makes every client retry and log; one line per kind of message per 10 s is enough. */
 const REPEAT_INTERVAL_MS = 10_000;
 const lastLogged = new Map<string, { at: number; suppressed: number }>();
 
-const quietTransientErrors: logCreator =
+const quietTransientErrors =
+  (service: string): logCreator =>
   () =>
   ({ level, log }) => {
     const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
@@ -319,8 +322,9 @@ const quietTransientErrors: logCreator =
     lastLogged.set(kind, { at: now, suppressed: 0 });
     const name = LEVEL_NAMES[level] ?? String(level);
     const repeated = last?.suppressed ? { repeatedSinceLastLine: last.suppressed } : {};
-    const { stack: _stack, ...fields } = rest;
+    const { stack: _stack, timestamp: _timestamp, ...fields } = rest;
+    // The same shape as the services' own JSON lines.
     process.stderr.write(
-      `${JSON.stringify({ level: name, logger: 'kafkajs', message, error, ...fields, ...repeated })}\n`,
+      `${JSON.stringify({ level: name, time: new Date(now).toISOString(), service, context: 'kafkajs', ...fields, ...(error ? { error } : {}), ...repeated, msg: message })}\n`,
     );
   };

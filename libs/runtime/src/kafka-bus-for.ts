@@ -9,6 +9,7 @@ export function kafkaBusFor(config: PortscoreConfig, component: string): KafkaBu
   return new KafkaBus({
     brokers: config.kafkaBrokers,
     clientId: `${config.kafkaClientId}-${component}`,
+    service: component,
     ...(ssl ? { ssl: ssl.caFile ? { ca: [readFileSync(ssl.caFile, 'utf8')] } : {} } : {}),
     ...(sasl ? { sasl } : {}),
   });
