@@ -1,4 +1,7 @@
-import { ConfigurationError, loadConfig } from './portscore-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ConfigurationError, DEFAULTS, loadConfig } from './portscore-config';
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -35,5 +38,20 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/API_PORT=70000/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL=mysql:\/\/x/);
     expect(problems.join('\n')).toMatch(/TOPIC_EVENTS=bad topic/);
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every setting with its default value', () => {
+    const example = new Map(
+      readFileSync(join(__dirname, '..', '..', '..', '.env.example'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const),
+    );
+    const missing = Object.entries(DEFAULTS)
+      .filter(([name, value]) => example.get(name) !== value)
+      .map(([name, value]) => `${name}=${value} (in .env.example: ${example.get(name) ?? 'absent'})`);
+    expect(missing).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { KafkaBus } from '@portscore/messaging';
 
 import { DataSource } from 'typeorm';
@@ -24,6 +25,7 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
  * - `GET /ready` (readiness) answers 503 unless PostgreSQL and Kafka both answer and no work is
  *   held by an outage.
  */
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -37,6 +39,7 @@ export class HealthController {
 
   @Get('health')
   @Public()
+  @ApiOperation({ summary: 'Liveness: ok, or degraded with the problems (still 200); no key needed' })
   async live(): Promise<{ status: 'ok' | 'degraded'; problems?: string[] }> {
     const outage = this.guard.outage;
     const problems = [
@@ -57,6 +60,7 @@ export class HealthController {
 
   @Get('ready')
   @Public()
+  @ApiOperation({ summary: 'Readiness: 200 when PostgreSQL and Kafka answer and no work is held, else 503' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
