@@ -5,6 +5,7 @@
 #   deploy/kafka/kafka.sh start    format storage if needed, start, wait until ready
 #   deploy/kafka/kafka.sh stop     stop the broker started by this script
 #   deploy/kafka/kafka.sh status   exit 0 when the broker answers
+#   deploy/kafka/kafka.sh tool CLASS [ARGS]   run a Kafka tool, e.g. org.apache.kafka.tools.ConsumerPerformance
 #
 # Settings (environment, all optional):
 #   PORTSCORE_KAFKA_PORT   listener port on 127.0.0.1            (default 19092)
@@ -141,6 +142,7 @@ case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
   stop) stop ;;
+  tool) shift; fetch; java_run "$@" ;;
   status) if running_pid >/dev/null && is_up; then echo "127.0.0.1:$port"; else exit 1; fi ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -70,9 +70,17 @@ export class BenchEnvironment {
 
   /** Starts a built service (gateway, scorer, api) as its own process. */
   spawn(service: string, extraEnv: Record<string, string> = {}): ChildProcess {
+    // --profile: each service writes a V8 CPU profile (open in Chrome DevTools) when it exits.
+    const profile = process.argv.includes('--profile')
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(ROOT, 'test-artifacts', 'profiles')}`,
+          `--cpu-prof-name=${service}.cpuprofile`,
+        ]
+      : [];
     const child = spawn(
       process.execPath,
-      ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
+      [...profile, '-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
       {
         env: { ...this.env, ...extraEnv },
         stdio: ['ignore', 'ignore', 'inherit'],

@@ -35,6 +35,8 @@ export interface PortscoreConfig {
   /** Attempts at a batch that fails for a transient reason before it is dead-lettered. */
   ingestMaxAttempts: number;
   ingestRetryBaseMs: number;
+  /** Partitions whose batches a gateway or scorer handles at the same time. */
+  consumerConcurrency: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -74,6 +76,7 @@ export const DEFAULTS = {
   MAX_FUTURE_MINUTES: '5',
   INGEST_MAX_ATTEMPTS: '5',
   INGEST_RETRY_BASE_MS: '500',
+  CONSUMER_CONCURRENCY: '4',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     maxFutureMinutes: integer('MAX_FUTURE_MINUTES', 0, 24 * 60),
     ingestMaxAttempts: integer('INGEST_MAX_ATTEMPTS', 1, 100),
     ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
+    consumerConcurrency: integer('CONSUMER_CONCURRENCY', 1, 64),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

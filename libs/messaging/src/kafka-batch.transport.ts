@@ -8,6 +8,8 @@ export interface KafkaBatchTransportOptions {
   groupId: string;
   /** Maps the logical pattern of an @EventPattern handler (e.g. 'filings') to its topic. */
   topics: Record<string, string>;
+  /** Batches of different partitions handled at the same time (default 1). */
+  concurrency?: number;
   /** Told after each committed batch (metrics). */
   onBatch?: ConsumerSpec['onBatch'];
 }
@@ -32,6 +34,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
           topic,
           handler: (messages) => this.dispatch(handler, messages),
           onBatch: this.options.onBatch,
+          concurrency: this.options.concurrency,
         });
       }
       callback();

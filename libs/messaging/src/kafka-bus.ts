@@ -156,6 +156,7 @@ export class KafkaBus implements MessagePublisher {
     await consumer.connect();
     await consumer.subscribe({ topic: spec.topic, fromBeginning: spec.fromBeginning ?? true });
     await consumer.run({
+      partitionsConsumedConcurrently: spec.concurrency ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {

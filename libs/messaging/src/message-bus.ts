@@ -40,6 +40,8 @@ export interface ConsumerSpec {
   topic: string;
   fromBeginning?: boolean;
   handler: BatchHandler;
+  /** Batches of different partitions handled at the same time (default 1). */
+  concurrency?: number;
   /** Told after each committed batch: its size, time and the partition's remaining lag. */
   onBatch?: (stats: BatchStats) => void;
 }

@@ -46,7 +46,13 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
     };
     app.connectMicroservice(
       {
-        strategy: new KafkaBatchTransport({ bus, groupId: `${config.kafkaClientId}-${options.name}`, topics, onBatch }),
+        strategy: new KafkaBatchTransport({
+          bus,
+          groupId: `${config.kafkaClientId}-${options.name}`,
+          topics,
+          onBatch,
+          concurrency: config.consumerConcurrency,
+        }),
       },
       { inheritAppConfig: true },
     );

@@ -52,6 +52,10 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
 
   async lockPorts(): Promise<void> {}
 
+  exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
     return events.filter((event) => {
       if (this.events.has(eventKey(event))) return false;

@@ -30,7 +30,7 @@ export class IndicatorOutbox {
 
   /** Sends everything pending; concurrent calls queue behind one another. Returns the count sent. */
   flush(): Promise<number> {
-    this.running = this.running.catch(() => 0).then(() => this.drain());
+    this.running = this.running.catch(() => 0).then(() => this.store.exclusivelyPublishing(() => this.drain()));
     return this.running;
   }
 

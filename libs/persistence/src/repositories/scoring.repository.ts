@@ -81,6 +81,12 @@ export interface ScoringUnit {
 
 export interface ScoringStore {
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` while no other process publishes from the outbox: reading pending rows,
+   * publishing and marking them happen in order across every scorer, so an older value can never
+   * land on a topic after a newer one.
+   */
+  exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T>;
   /** Indicators saved but not yet published (the outbox), oldest first. */
   unpublishedIndicators(limit: number): Promise<IndicatorMessage[]>;
   markPublished(messages: IndicatorMessage[]): Promise<void>;
@@ -91,6 +97,9 @@ export interface ScoringStore {
 export function windowKey(window: WindowRef): string {
   return `${window.port}|${window.grain}|${window.windowStart.toISOString()}`;
 }
+
+/** Advisory lock id of the outbox (port locks are 32-bit hashes; this is outside their range). */
+const OUTBOX_LOCK = 7_743_000_001n.toString();
 
 /** Stable lock id of a port for pg_advisory_xact_lock. */
 function portLock(port: string): number {
@@ -104,6 +113,22 @@ export class PgScoringStore implements ScoringStore {
 
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) => work(new PgScoringUnit(manager)));
+  }
+
+  async exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T> {
+    // A session lock on a connection of its own; the work's queries use the pool as usual.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [OUTBOX_LOCK]);
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [OUTBOX_LOCK]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
@@ -243,6 +268,50 @@ function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
   return cases;
 }
 
+interface MergedRange {
+  port: string;
+  caseType: string;
+  completing: string;
+  start: number;
+  end: number;
+  /** Indexes of the queries whose window lies inside this range. */
+  members: number[];
+}
+
+/** The windows of the queries merged, per port, case type and completing milestone, into disjoint ranges. */
+function mergedRanges(queries: CompletedCasesQuery[]): MergedRange[] {
+  const byKind = new Map<string, number[]>();
+  queries.forEach((q, index) => {
+    const key = `${q.port}|${q.caseType}|${q.completing}`;
+    const members = byKind.get(key) ?? [];
+    members.push(index);
+    byKind.set(key, members);
+  });
+  const ranges: MergedRange[] = [];
+  for (const members of byKind.values()) {
+    members.sort((a, b) => queries[a]!.start.getTime() - queries[b]!.start.getTime());
+    let current: MergedRange | undefined;
+    for (const index of members) {
+      const q = queries[index]!;
+      if (current && q.start.getTime() <= current.end) {
+        current.end = Math.max(current.end, q.end.getTime());
+        current.members.push(index);
+      } else {
+        current = {
+          port: q.port,
+          caseType: q.caseType,
+          completing: q.completing,
+          start: q.start.getTime(),
+          end: q.end.getTime(),
+          members: [index],
+        };
+        ranges.push(current);
+      }
+    }
+  }
+  return ranges;
+}
+
 function groupByOrdinal<T extends { ord?: string }>(rows: T[], count: number): T[][] {
   const groups: T[][] = Array.from({ length: count }, () => []);
   for (const row of rows) groups[Number(row.ord) - 1]!.push(row);
@@ -317,8 +386,15 @@ class PgScoringUnit implements ScoringUnit {
     );
   }
 
+  /**
+   * Cases completing in each window. The windows of one port, case type and completing milestone
+   * overlap (a day lies in its week and month; several KPIs share a case type), so they are
+   * merged into disjoint ranges, each range is read once, and its cases are handed to every
+   * window inside it.
+   */
   async loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]> {
     if (queries.length === 0) return [];
+    const ranges = mergedRanges(queries);
     const rows: MilestoneRow[] = await this.manager.query(
       `WITH q AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
@@ -333,14 +409,25 @@ class PgScoringUnit implements ScoringUnit {
          FROM done JOIN case_milestone m
            ON m.port = done.port AND m.case_type = done.case_type AND m.case_id = done.case_id`,
       [
-        queries.map((q) => q.port),
-        queries.map((q) => q.caseType),
-        queries.map((q) => q.completing),
-        queries.map((q) => q.start.toISOString()),
-        queries.map((q) => q.end.toISOString()),
+        ranges.map((r) => r.port),
+        ranges.map((r) => r.caseType),
+        ranges.map((r) => r.completing),
+        ranges.map((r) => new Date(r.start).toISOString()),
+        ranges.map((r) => new Date(r.end).toISOString()),
       ],
     );
-    return groupByOrdinal(rows, queries.length).map((group) => [...groupCases(group).values()]);
+    const casesOfRange = groupByOrdinal(rows, ranges.length).map((group) => [...groupCases(group).values()]);
+    const rangeOf: number[] = [];
+    ranges.forEach((range, r) => range.members.forEach((index) => (rangeOf[index] = r)));
+    return queries.map((query, index) => {
+      const cases = casesOfRange[rangeOf[index]!]!;
+      const start = query.start.getTime();
+      const end = query.end.getTime();
+      return cases.filter((c) => {
+        const at = c.milestones[query.completing]!.at.getTime();
+        return at >= start && at < end;
+      });
+    });
   }
 
   async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {

@@ -1,0 +1,306 @@
+import 'reflect-metadata';
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { offsetMinutes } from '@portscore/catalogue';
+import { loadPorts } from '@portscore/config';
+import type { OutgoingMessage } from '@portscore/messaging';
+import { simulate } from '@portscore/simulator';
+
+import { BenchEnvironment, log, machine, option, ROOT, rssKb } from './bench-environment';
+
+const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile]
+
+The whole pipeline on this machine: starts the local Kafka broker and PostgreSQL (or uses
+KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
+
+  1. throughput: N simulator filings of every type (default 1,000,000) across P ports (default
+     50) published as fast as the broker takes them; events/s from the first publish to the last
+     indicator update stored and published;
+  2. latency: R filings/s (default 2,000) offered for S seconds (default 30) while probe cases of
+     measure 1 are filed ten times a second on a port of their own; p50/p99 from publishing a
+     probe to the indicator update (on sw.indicators.v1) that counts it;
+  3. peak RSS of the gateway and the scorer;
+  4. the ceiling: Kafka's own ConsumerPerformance tool reading the same N filings from the same
+     topic on the same machine, and the ratio of the pipeline's throughput to it.
+
+Prints a table and, as its last line, one JSON object with every figure; writes the figures and
+the machine into docs/benchmarks.md (between the "latest run" markers). --profile writes a V8 CPU
+profile per service into test-artifacts/profiles/.`;
+
+const LATEST_START = '<!-- bench:latest:start -->';
+const LATEST_END = '<!-- bench:latest:end -->';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help')) return void console.log(HELP);
+  const total = option(args, '--events', 1_000_000);
+  const portCount = option(args, '--ports', 50);
+  const rate = option(args, '--rate', 2000);
+  const latencySeconds = option(args, '--latency-seconds', 30);
+
+  const registry = loadPorts(`${ROOT}/seeds`);
+  if (portCount < 2 || portCount > registry.ports.length) {
+    throw new Error(`--ports must be from 2 to ${registry.ports.length} (the registered ports)`);
+  }
+  const chosen = registry.ports.slice(0, portCount);
+  const probePort = chosen.at(-1)!;
+  const end = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+  const trafficPorts = chosen.slice(0, -1).map((p) => ({
+    id: p.id,
+    kind: p.kind,
+    offsetMinutes: offsetMinutes(end, p.timeZone),
+  }));
+  const wanted = total + rate * latencySeconds;
+  const days = Math.ceil((wanted * 1.15) / (trafficPorts.length * 120));
+  log(`simulating ${days} days of ${trafficPorts.length} ports (+ probe port ${probePort.id})`);
+  const simulated = simulate({ ports: trafficPorts, days, end, seed: 1 });
+  if (simulated.length < wanted) throw new Error(`the simulator gave ${simulated.length} filings, ${wanted} needed`);
+  const toMessage = (f: (typeof simulated)[number]): OutgoingMessage => ({
+    key: f.port,
+    value: Buffer.from(JSON.stringify(f)),
+    headers: { 'content-type': 'application/cloudevents+json' },
+  });
+  const bulk = simulated.slice(0, total).map(toMessage);
+  const offered = simulated.slice(total, wanted).map(toMessage);
+  simulated.length = 0;
+
+  const bench = await BenchEnvironment.open();
+  try {
+    const http = { gateway: 3981, scorer: 3982 };
+    const gateway = bench.spawn('gateway', { GATEWAY_HTTP_PORT: String(http.gateway) });
+    const scorer = bench.spawn('scorer', { SCORER_HTTP_PORT: String(http.scorer) });
+    for (const port of Object.values(http)) await ready(`http://127.0.0.1:${port}/ready`);
+    const peak = { gateway: 0, scorer: 0 };
+    const sampler = setInterval(() => {
+      peak.gateway = Math.max(peak.gateway, rssKb(gateway.pid));
+      peak.scorer = Math.max(peak.scorer, rssKb(scorer.pid));
+    }, 250);
+
+    // 1. Throughput.
+    log(`publishing ${total} filings`);
+    const started = Date.now();
+    for (let start = 0; start < bulk.length; start += 5000) {
+      await bench.bus.publish(bench.topics.TOPIC_FILINGS!, bulk.slice(start, start + 5000));
+      if (start % 100_000 === 0) log(`published ${start + Math.min(5000, bulk.length - start)}/${total}`);
+    }
+    const publishedAt = Date.now();
+    await until('the gateway has handled every filing', async () => (await ingested(bench)) >= total);
+    const gatewayDoneAt = Date.now();
+    const accepted = await bench.count(
+      `SELECT coalesce(sum(count), 0) AS n FROM ingest_count WHERE outcome = 'accepted'`,
+    );
+    await until(
+      'the scorer has stored and published everything',
+      async () => (await bench.count('SELECT count(*) AS n FROM event')) >= accepted && (await pending(bench)) === 0,
+      (done) => `scorer: ${done} events stored`,
+      () => bench.count('SELECT count(*) AS n FROM event'),
+    );
+    const lastUpdate = await bench.count(
+      `SELECT extract(epoch FROM greatest((SELECT max(published_at) FROM indicator), (SELECT max(published_at) FROM score))) * 1000 AS n`,
+    );
+    const pipelineSeconds = (lastUpdate - started) / 1000;
+    const throughput = total / pipelineSeconds;
+    log(`throughput: ${Math.round(throughput)} events/s end to end`);
+
+    // 2. Latency at a fixed offered load, with probes of measure 1 on a port of their own.
+    const arrivals: number[] = [];
+    await bench.bus.consume({
+      groupId: `portscore-bench-latency-${bench.runId}`,
+      topic: bench.topics.TOPIC_INDICATORS!,
+      fromBeginning: true,
+      handler: async (messages) => {
+        const now = Date.now();
+        for (const message of messages) {
+          if (!message.key?.startsWith(`${probePort.id}|m1.instant_share|day|`)) continue;
+          const { samples } = JSON.parse(message.value.toString('utf8')) as { samples: number };
+          for (let k = arrivals.length; k < samples; k += 1) arrivals.push(now);
+        }
+      },
+    });
+    const decided = new Date(Date.now() - 5 * 60_000);
+    const probeSent: number[] = [];
+    log(`offering ${rate} filings/s for ${latencySeconds} s with 10 probes/s`);
+    const latencyStart = Date.now();
+    let sent = 0;
+    for (let tick = 0; tick < latencySeconds * 10; tick += 1) {
+      const due = latencyStart + tick * 100;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+      const slice = offered.slice(sent, sent + rate / 10);
+      sent += slice.length;
+      const k = probeSent.length + 1;
+      probeSent.push(Date.now());
+      await bench.bus.publish(bench.topics.TOPIC_FILINGS!, [...slice, ...probe(probePort.id, k, decided)]);
+    }
+    await until('every probe is counted on the indicators topic', async () => arrivals.length >= probeSent.length);
+    const latencies = probeSent.map((at, k) => arrivals[k]! - at).sort((a, b) => a - b);
+    clearInterval(sampler);
+
+    // 3. The ceiling: Kafka's consumer performance tool over the same filings.
+    const ceiling = consumerCeiling(bench.infrastructure.kafkaBrokers, bench.topics.TOPIC_FILINGS!, total);
+
+    const figures = {
+      bench: 'pipeline',
+      events: total,
+      ports: portCount,
+      publishSeconds: round((publishedAt - started) / 1000, 1),
+      gatewayEventsPerSecond: Math.round(total / ((gatewayDoneAt - started) / 1000)),
+      pipelineSeconds: round(pipelineSeconds, 1),
+      pipelineEventsPerSecond: Math.round(throughput),
+      offeredPerSecond: rate,
+      probes: latencies.length,
+      latencyP50Ms: percentile(latencies, 0.5),
+      latencyP99Ms: percentile(latencies, 0.99),
+      gatewayPeakRssMb: Math.round(peak.gateway / 1024),
+      scorerPeakRssMb: Math.round(peak.scorer / 1024),
+      kafkaConsumerCeilingPerSecond: ceiling,
+      ratioToCeiling: ceiling ? round(throughput / ceiling, 4) : null,
+      machine: machine(),
+      date: new Date().toISOString().slice(0, 10),
+    };
+    const rows: Array<[string, string]> = [
+      ['events', `${total} across ${portCount} ports`],
+      ['publish time', `${figures.publishSeconds} s`],
+      ['gateway throughput', `${figures.gatewayEventsPerSecond} events/s`],
+      ['end-to-end throughput', `${figures.pipelineEventsPerSecond} events/s (${figures.pipelineSeconds} s)`],
+      ['latency p50 / p99', `${figures.latencyP50Ms} / ${figures.latencyP99Ms} ms at ${rate}/s offered`],
+      ['peak RSS gateway / scorer', `${figures.gatewayPeakRssMb} / ${figures.scorerPeakRssMb} MB`],
+      ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],
+      ['ratio to ceiling', `${figures.ratioToCeiling ?? 'n/a'}`],
+    ];
+    for (const [name, value] of rows) console.log(`${name.padEnd(28)} ${value}`);
+    writeResults(figures, rows);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await bench.close();
+  }
+}
+
+/** An application and a decision a minute later: one more decided case in the probe port's day window. */
+function probe(port: string, k: number, decided: Date): OutgoingMessage[] {
+  const applied = new Date(decided.getTime() - 60_000);
+  const envelope = (type: string, at: Date, data: object) => ({
+    key: port,
+    value: JSON.stringify({
+      specversion: '1.0',
+      id: `probe-${k}-${type}`,
+      source: 'urn:portscore:bench:probe',
+      type,
+      time: at.toISOString(),
+      port,
+      datacontenttype: 'application/json',
+      data,
+    }),
+    headers: { 'content-type': 'application/cloudevents+json' },
+  });
+  return [
+    envelope('sw.permit.applied.v1', applied, { permitId: `PROBE-${k}`, kind: 'food', channel: 'electronic' }),
+    envelope('sw.permit.decided.v1', decided, { permitId: `PROBE-${k}`, kind: 'food', decision: 'approved' }),
+  ];
+}
+
+function consumerCeiling(brokers: string, topic: string, messages: number): number | null {
+  log('running Kafka ConsumerPerformance on the same topic');
+  const result = spawnSync(
+    join(ROOT, 'deploy/kafka/kafka.sh'),
+    [
+      'tool',
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      brokers.split(',')[0]!,
+      '--topic',
+      topic,
+      '--messages',
+      String(messages),
+      '--timeout',
+      '120000',
+    ],
+    { encoding: 'utf8' },
+  );
+  // Header, then: start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, …
+  const line = result.stdout
+    .trim()
+    .split('\n')
+    .find((l) => /^\d{4}-/.test(l));
+  if (!line) {
+    log(`ConsumerPerformance gave no figures: ${result.stderr.slice(-500)}`);
+    return null;
+  }
+  return Math.round(Number(line.split(',')[5]));
+}
+
+function writeResults(figures: Record<string, unknown>, rows: Array<[string, string]>): void {
+  const file = join(ROOT, 'docs', 'benchmarks.md');
+  const block = [
+    LATEST_START,
+    `Latest run: ${figures.date}, ${figures.machine}, broker and database on the same machine.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    ...rows.map(([name, value]) => `| ${name} | ${value} |`),
+    '',
+    '```json',
+    JSON.stringify(figures),
+    '```',
+    LATEST_END,
+  ].join('\n');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${LATEST_START}\n${LATEST_END}\n`;
+  const at = text.indexOf(LATEST_START);
+  const until = text.indexOf(LATEST_END);
+  writeFileSync(
+    file,
+    at >= 0 && until > at
+      ? text.slice(0, at) + block + text.slice(until + LATEST_END.length)
+      : `${text.trimEnd()}\n\n${block}\n`,
+  );
+  log(`wrote ${file}`);
+}
+
+async function ready(url: string): Promise<void> {
+  await until(`${url} answers`, async () => (await fetch(url).catch(() => undefined))?.ok === true);
+}
+
+async function ingested(bench: BenchEnvironment): Promise<number> {
+  return bench.count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count');
+}
+
+async function pending(bench: BenchEnvironment): Promise<number> {
+  return bench.count(
+    'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
+  );
+}
+
+/** Polls until `done`, with a progress line every 10 s when `progress` is given. */
+async function until(
+  what: string,
+  done: () => Promise<boolean>,
+  progress?: (value: number) => string,
+  value?: () => Promise<number>,
+  timeoutMs = 60 * 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastLog = Date.now();
+  while (!(await done().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    if (progress && value && Date.now() - lastLog >= 10_000) {
+      log(progress(await value()));
+      lastLog = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error);
+  process.exit(1);
+});
