@@ -37,6 +37,8 @@ export interface PortscoreConfig {
   ingestRetryBaseMs: number;
   /** Partitions whose batches a gateway or scorer handles at the same time. */
   consumerConcurrency: number;
+  /** Bytes a consumer fetches per partition at a time: bounds batch size and memory. */
+  consumerMaxBatchBytes: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -77,6 +79,7 @@ export const DEFAULTS = {
   INGEST_MAX_ATTEMPTS: '5',
   INGEST_RETRY_BASE_MS: '500',
   CONSUMER_CONCURRENCY: '4',
+  CONSUMER_MAX_BATCH_BYTES: String(1024 * 1024),
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -153,6 +156,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     ingestMaxAttempts: integer('INGEST_MAX_ATTEMPTS', 1, 100),
     ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
     consumerConcurrency: integer('CONSUMER_CONCURRENCY', 1, 64),
+    consumerMaxBatchBytes: integer('CONSUMER_MAX_BATCH_BYTES', 64 * 1024, 64 * 1024 * 1024),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

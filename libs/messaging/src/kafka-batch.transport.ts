@@ -10,6 +10,8 @@ export interface KafkaBatchTransportOptions {
   topics: Record<string, string>;
   /** Batches of different partitions handled at the same time (default 1). */
   concurrency?: number;
+  /** Bytes fetched per partition at a time (default 1 MiB). */
+  maxBatchBytes?: number;
   /** Told after each committed batch (metrics). */
   onBatch?: ConsumerSpec['onBatch'];
 }
@@ -35,6 +37,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
           handler: (messages) => this.dispatch(handler, messages),
           onBatch: this.options.onBatch,
           concurrency: this.options.concurrency,
+          maxBatchBytes: this.options.maxBatchBytes,
         });
       }
       callback();

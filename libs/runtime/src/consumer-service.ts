@@ -52,6 +52,7 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
           topics,
           onBatch,
           concurrency: config.consumerConcurrency,
+          maxBatchBytes: config.consumerMaxBatchBytes,
         }),
       },
       { inheritAppConfig: true },
