@@ -10,7 +10,7 @@ export interface KafkaBatchTransportOptions {
   topics: Record<string, string>;
   /** Batches of different partitions handled at the same time (default 1). */
   concurrency?: number;
-  /** Bytes fetched per partition at a time (default 1 MiB). */
+  /** Bytes fetched per partition at a time (default 4 MiB). */
   maxBatchBytes?: number;
   /** Told after each committed batch (metrics). */
   onBatch?: ConsumerSpec['onBatch'];

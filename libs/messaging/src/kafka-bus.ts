@@ -149,7 +149,7 @@ export class KafkaBus implements MessagePublisher {
       // A member that died (kill -9, lost node) holds its partitions this long before a rebalance.
       sessionTimeout: 10000,
       heartbeatInterval: 3000,
-      maxBytesPerPartition: spec.maxBatchBytes ?? 1024 * 1024,
+      maxBytesPerPartition: spec.maxBatchBytes ?? 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
     this.consumers.push(consumer);

@@ -42,7 +42,7 @@ export interface ConsumerSpec {
   handler: BatchHandler;
   /** Batches of different partitions handled at the same time (default 1). */
   concurrency?: number;
-  /** Bytes fetched per partition at a time, which bounds a batch (default 1 MiB). */
+  /** Bytes fetched per partition at a time, which bounds a batch (default 4 MiB). */
   maxBatchBytes?: number;
   /** Told after each committed batch: its size, time and the partition's remaining lag. */
   onBatch?: (stats: BatchStats) => void;
