@@ -15,6 +15,7 @@ import { mulberry32, simulate } from '@portscore/simulator';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
+import { close, latestByKey } from './support/results';
 import { restartBroker, startDatabase, stopDatabase } from './support/infrastructure';
 import { type RunningStack, type Service, startStack, waitUntil, waitUntilDigested } from './support/stack';
 
@@ -52,11 +53,6 @@ function input(): OutgoingMessage[] {
     messages.push({ key: filing.port, value: bad, headers: STRUCTURED });
   });
   return messages;
-}
-
-function close(a: number | null | undefined, b: number | null | undefined): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 }
 
 /**
@@ -268,18 +264,13 @@ describe('fault injection: kills, a broker restart and a database outage under l
       expect(differences('score', wantScores, new Map(scoreRows.map((r) => [r.key, r.score])), sameScore)).toEqual([]);
 
       // On the compacted topics: the latest value per key, what a subscriber ends up with.
-      const latest = <T>(records: Array<{ key: string | null; value: Buffer }>) => {
-        const values = new Map<string, T>();
-        for (const record of records) values.set(record.key ?? '', JSON.parse(record.value.toString('utf8')) as T);
-        return values;
-      };
       const topicIndicators = new Map<string, unknown>();
-      for (const [key, m] of latest<IndicatorMessage>(await bus.readToEnd(stack.topics.indicators, 120_000))) {
+      for (const [key, m] of latestByKey<IndicatorMessage>(await bus.readToEnd(stack.topics.indicators, 120_000))) {
         if (m.samples > 0) topicIndicators.set(key, [m.value, m.samples, m.scored, m.attainment]);
       }
       expect(differences('indicator on topic', wantIndicators, topicIndicators, sameIndicator)).toEqual([]);
       const topicScores = new Map<string, unknown>();
-      for (const [key, m] of latest<ScoreMessage>(await bus.readToEnd(stack.topics.scores, 120_000)))
+      for (const [key, m] of latestByKey<ScoreMessage>(await bus.readToEnd(stack.topics.scores, 120_000)))
         topicScores.set(key, m.score);
       expect(differences('score on topic', wantScores, topicScores, sameScore)).toEqual([]);
     } finally {

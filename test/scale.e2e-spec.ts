@@ -7,17 +7,8 @@ import { KafkaBus } from '@portscore/messaging';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
+import { close, type GoldenExpected, latestByKey } from './support/results';
 import { type RunningStack, startStack, waitUntil, waitUntilDigested } from './support/stack';
-
-interface Expected {
-  indicators: Record<string, { value: number | null; samples: number; scored: boolean; attainment: number | null }>;
-  scores: Record<string, number | null>;
-}
-
-function close(actual: number | null | undefined, expected: number | null): boolean {
-  if (expected === null || actual === null || actual === undefined) return actual === expected;
-  return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-}
 
 async function scoredBy(base: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
@@ -79,13 +70,8 @@ describe('two scorers in one consumer group (real Kafka and PostgreSQL)', () => 
     expect(second).toBeGreaterThan(0);
     expect(first + second).toBe(stored);
 
-    const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as Expected;
-    const latest = <T>(records: Array<{ key: string | null; value: Buffer }>) => {
-      const values = new Map<string, T>();
-      for (const record of records) values.set(record.key ?? '', JSON.parse(record.value.toString('utf8')) as T);
-      return values;
-    };
-    const indicators = latest<IndicatorMessage>(await bus.readToEnd(stack.topics.indicators));
+    const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as GoldenExpected;
+    const indicators = latestByKey<IndicatorMessage>(await bus.readToEnd(stack.topics.indicators));
     const rows: Array<{
       key: string;
       value: number | null;
@@ -112,7 +98,7 @@ describe('two scorers in one consumer group (real Kafka and PostgreSQL)', () => 
         .map(([where, got]) => `${where} ${key}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`),
     );
     expect(mismatches.slice(0, 5)).toEqual([]);
-    const scores = latest<ScoreMessage>(await bus.readToEnd(stack.topics.scores));
+    const scores = latestByKey<ScoreMessage>(await bus.readToEnd(stack.topics.scores));
     const scoreMismatches = Object.entries(expected.scores)
       .filter(([key, want]) => !scores.has(key) || !close(scores.get(key)!.score, want))
       .map(([key, want]) => `${key}: expected ${want}, got ${scores.get(key)?.score}`);

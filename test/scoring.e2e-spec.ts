@@ -8,18 +8,9 @@ import { KafkaBus } from '@portscore/messaging';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
+import { close, type GoldenExpected } from './support/results';
 import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-
-interface Expected {
-  indicators: Record<string, { value: number | null; samples: number; scored: boolean; attainment: number | null }>;
-  scores: Record<string, number | null>;
-}
-
-function close(actual: number | null | undefined, expected: number | null): boolean {
-  if (expected === null || actual === null || actual === undefined) return actual === expected;
-  return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-}
 
 /**
  * The scoring engine over the real broker and database: the golden event set must give, on the
@@ -67,7 +58,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       );
     }
     await waitUntil(`the scorer stored ${distinct} events`, 120_000, async () => (await eventCount()) === distinct);
-    const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as Expected;
+    const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as GoldenExpected;
     const pending = async () =>
       Number(
         (
