@@ -96,12 +96,18 @@ export async function startStack(
   };
   for (const service of ['gateway', 'scorer', 'api'] as const) launch(service);
   const api = `http://127.0.0.1:${apiPort}`;
-  for (const url of [api, `http://127.0.0.1:${apiPort + 1000}`, `http://127.0.0.1:${apiPort + 2000}`]) {
-    await waitUntil(
-      `${url}/ready answers`,
-      60_000,
-      async () => (await fetch(`${url}/ready`).catch(() => undefined))?.ok === true,
-    );
+  try {
+    for (const url of [api, `http://127.0.0.1:${apiPort + 1000}`, `http://127.0.0.1:${apiPort + 2000}`]) {
+      await waitUntil(
+        `${url}/ready answers (service logs: test-artifacts/logs/${name}-*.log)`,
+        60_000,
+        async () => (await fetch(`${url}/ready`).catch(() => undefined))?.ok === true,
+      );
+    }
+  } catch (error) {
+    // A stack that never became ready must not outlive the test file.
+    for (const child of Object.values(processes)) child.kill('SIGKILL');
+    throw error;
   }
   const createKey = (role: string) => cli(['keys', 'create', '--role', role, '--label', `e2e ${name}`]).trim();
   return {

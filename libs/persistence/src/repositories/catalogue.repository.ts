@@ -25,7 +25,8 @@ export class PgCatalogueStore implements CatalogueStore {
       [catalogue.version],
     );
     if (rows[0]) {
-      if (JSON.stringify(rows[0].data) !== JSON.stringify(catalogue)) {
+      // jsonb keeps its own key order: compare content, not text.
+      if (canonical(rows[0].data) !== canonical(catalogue)) {
         throw new Error(
           `catalogue version ${catalogue.version} exists with other content: give the new catalogue a new version`,
         );
@@ -52,4 +53,15 @@ export class PgCatalogueStore implements CatalogueStore {
     );
     return rows.map((row) => ({ version: row.version, activatedAt: row.activated_at }));
   }
+}
+
+/** JSON text with object keys sorted at every level, so equal content gives equal text. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : item,
+  );
 }
