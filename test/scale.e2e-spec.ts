@@ -7,7 +7,7 @@ import { KafkaBus } from '@portscore/messaging';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
-import { close, type GoldenExpected, latestByKey } from './support/results';
+import { close, type GoldenExpected, latestByKey, storedIndicators } from './support/results';
 import { type RunningStack, startStack, waitUntil, waitUntilDigested } from './support/stack';
 
 async function scoredBy(base: string): Promise<number> {
@@ -72,20 +72,11 @@ describe('two scorers in one consumer group (real Kafka and PostgreSQL)', () => 
 
     const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as GoldenExpected;
     const indicators = latestByKey<IndicatorMessage>(await bus.readToEnd(stack.topics.indicators));
-    const rows: Array<{
-      key: string;
-      value: number | null;
-      samples: number;
-      scored: boolean;
-      attainment: number | null;
-    }> = await database.query(
-      `SELECT port || '|' || kpi || '|' || grain || '|' || window_start_text AS key, value, samples, scored, attainment FROM indicator`,
-    );
-    const stored_ = new Map(rows.map((row) => [row.key, row]));
+    const inDatabase = await storedIndicators(database);
     const mismatches = Object.entries(expected.indicators).flatMap(([key, want]) =>
       [
         ['topic', indicators.get(key)],
-        ['database', stored_.get(key)],
+        ['database', inDatabase.get(key)],
       ]
         .filter(
           ([, got]) =>

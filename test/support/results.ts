@@ -18,3 +18,22 @@ export function latestByKey<T>(records: Array<{ key: string | null; value: Buffe
   for (const record of records) values.set(record.key ?? '', JSON.parse(record.value.toString('utf8')) as T);
   return values;
 }
+
+export interface StoredIndicator {
+  value: number | null;
+  samples: number;
+  scored: boolean;
+  attainment: number | null;
+}
+
+/** The indicator table by topic key (port|kpi|grain|windowStart), optionally only windows with samples. */
+export async function storedIndicators(
+  database: { query: (sql: string) => Promise<unknown> },
+  withSamplesOnly = false,
+): Promise<Map<string, StoredIndicator>> {
+  const rows = (await database.query(
+    `SELECT port || '|' || kpi || '|' || grain || '|' || window_start_text AS key, value, samples, scored, attainment
+       FROM indicator${withSamplesOnly ? ' WHERE samples > 0' : ''}`,
+  )) as Array<StoredIndicator & { key: string }>;
+  return new Map(rows.map(({ key, ...indicator }) => [key, indicator]));
+}

@@ -1,5 +1,5 @@
 import type { RawFiling } from '@portscore/contracts';
-import type { ConsumerPosition } from '@portscore/persistence';
+import type { ConsumerPosition, OutcomeCount } from '@portscore/persistence';
 
 export interface IncomingFiling extends RawFiling {
   /** Header bytes exactly as received, forwarded untouched with a dead letter. */
@@ -31,6 +31,8 @@ export interface IngestFilingsResult {
   rejected: number;
   /** Messages of the batch skipped because their results were recorded before (a redelivery). */
   alreadyProcessed: number;
+  /** Outcomes counted by status and reject reason (as recorded in ingest_count). */
+  counts: OutcomeCount[];
   /** Where the time went: parsing and validation, database round trips, publishing to Kafka. */
   timings: { validateMs: number; databaseMs: number; publishMs: number };
 }

@@ -95,9 +95,10 @@ export class IngestFilingsUseCase {
       this.publisher.publish(this.topics.deadLetters, deadLetters),
     ]);
     const publishedAt = performance.now();
+    const counts = countOutcomes(outcomes);
     await this.store.record({
       receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
-      counts: countOutcomes(outcomes),
+      counts,
       deadLetters: deadLetterRecords,
       position: position(command),
     });
@@ -110,6 +111,7 @@ export class IngestFilingsUseCase {
         publishMs: publishedAt - lookedUpAt,
       },
       outcomes,
+      counts,
       accepted: accepted.length,
       duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
       rejected: deadLetters.length,

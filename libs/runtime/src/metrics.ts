@@ -89,19 +89,12 @@ export class Metrics {
 export function countIngest(
   metrics: Metrics,
   result: {
-    outcomes: Array<{ status: string; reason?: string }>;
+    outcomes: unknown[];
+    counts: Array<{ outcome: string; reason: string; count: number }>;
     timings: { databaseMs: number };
   },
 ): void {
   metrics.filingsReceived.inc(result.outcomes.length);
-  const byOutcome = new Map<string, { outcome: string; reason: string; n: number }>();
-  for (const o of result.outcomes) {
-    const reason = o.status === 'rejected' ? (o.reason ?? '') : '';
-    const key = `${o.status}|${reason}`;
-    const entry = byOutcome.get(key) ?? { outcome: o.status, reason, n: 0 };
-    entry.n += 1;
-    byOutcome.set(key, entry);
-  }
-  for (const { outcome, reason, n } of byOutcome.values()) metrics.filings.inc({ outcome, reason }, n);
+  for (const { outcome, reason, count } of result.counts) metrics.filings.inc({ outcome, reason }, count);
   metrics.databaseSeconds.observe({ operation: 'ingest' }, result.timings.databaseMs / 1000);
 }
