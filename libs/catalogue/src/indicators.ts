@@ -1,6 +1,6 @@
-import { scoreKpi, type ScoredKpi } from './attainment';
+import { type KpiResult, scoreKpi, type ScoredKpi } from './attainment';
 import type { MeasureCatalogue } from './catalogue';
-import type { CaseRecord, KpiRule, RuleContext } from './kpi-rules';
+import { type CaseRecord, computeKpi, type KpiRule, type RuleContext } from './kpi-rules';
 import { GRAINS, type Grain, type TimeWindow, windowOf } from './windows';
 
 /** One KPI value of one port for one window: the unit published on `sw.indicators.v1`. */
@@ -55,17 +55,17 @@ export function toIndicatorMessage(indicator: Indicator, computedAt: Date): Indi
   };
 }
 
-export function computeIndicator(
+/** The indicator of a KPI for a port's window, from the rule's result. */
+export function indicatorOf(
   catalogue: MeasureCatalogue,
   rule: KpiRule,
   port: string,
   window: TimeWindow,
-  cases: readonly CaseRecord[],
-  context: RuleContext = {},
+  result: KpiResult,
 ): Indicator {
   const kpi = catalogue.kpi(rule.kpi);
   return {
-    ...scoreKpi(kpi, rule.compute(cases, context)),
+    ...scoreKpi(kpi, result),
     port,
     measure: kpi.measure,
     kpi: kpi.id,
@@ -76,6 +76,18 @@ export function computeIndicator(
     windowEndText: window.endText,
     catalogueVersion: catalogue.version,
   };
+}
+
+/** The indicator of a KPI over the cases completing in a window (the reference computation). */
+export function computeIndicator(
+  catalogue: MeasureCatalogue,
+  rule: KpiRule,
+  port: string,
+  window: TimeWindow,
+  cases: readonly CaseRecord[],
+  context: RuleContext = {},
+): Indicator {
+  return indicatorOf(catalogue, rule, port, window, computeKpi(rule, cases, context));
 }
 
 /**

@@ -13,18 +13,18 @@ export interface CaseRecord {
   milestones: Readonly<Record<string, Milestone | undefined>>;
 }
 
-/** Data beyond the window's own cases that some KPIs need. */
+/** Data beyond the case itself that some KPIs need. */
 export interface RuleContext {
   /** Every fee catalogue published at the port (one case per publication). */
   catalogues?: readonly CaseRecord[];
-  /** Credit events at the port of the enterprises rated in the window, at any time. */
+  /** Credit events at the port of the enterprises concerned, at any time. */
   creditHistory?: readonly CaseRecord[];
 }
 
 /**
- * Cases of another type that change this rule's result for cases of its own type: when a fact of
- * `caseType` arrives, the windows of this rule's cases sharing `attr` whose completing time is at
- * or after `from` (the fact's attribute `fromAttr`, else its time) are recomputed.
+ * Cases of another type that change this rule's samples for cases of its own type: when a fact of
+ * `caseType` arrives, this rule's cases sharing `attr` whose completing time is at or after `from`
+ * (the fact's attribute `fromAttr`, else its time) are sampled again.
  */
 export interface RuleDependency {
   caseType: string;
@@ -33,8 +33,41 @@ export interface RuleDependency {
 }
 
 /**
- * How one KPI is computed from the cases whose completing milestone falls in a window.
- * Targets and minimum samples come from the catalogue, not from here.
+ * What one case contributes to a KPI: the numbers its window adds up. `den`/`num` (and the second
+ * pair, for ratios of two groups) are summed, `value` feeds the window's percentile, `group` its
+ * distinct counts. Everything a window's KPI needs is a sum, a count or a percentile of these, so
+ * a window is computed from narrow rows (in PostgreSQL, without reading the cases back).
+ */
+export interface Sample {
+  value: number | null;
+  den: number;
+  num: number;
+  den2: number;
+  num2: number;
+  group: string | null;
+}
+
+/** The aggregates of one window's samples that `finish` turns into the KPI value. */
+export interface WindowStats {
+  /** Samples (cases completing in the window). */
+  count: number;
+  den: number;
+  num: number;
+  den2: number;
+  num2: number;
+  /** Samples with a value, and the rule's percentile of those values (null when none). */
+  valued: number;
+  percentile: number | null;
+  /** Distinct groups; distinct groups with a sample of num > 0; with a sample of num = 0. */
+  groups: number;
+  groupsHit: number;
+  groupsMissed: number;
+}
+
+/**
+ * How one KPI is computed: each case whose `completing` milestone falls in a window contributes
+ * a sample; the window's aggregates of those samples give the value. Targets and minimum samples
+ * come from the catalogue, not from here.
  */
 export interface KpiRule {
   kpi: string;
@@ -42,7 +75,70 @@ export interface KpiRule {
   completing: string;
   context?: keyof RuleContext;
   dependsOn?: RuleDependency[];
-  compute(cases: readonly CaseRecord[], context: RuleContext): KpiResult;
+  /** The fraction of `WindowStats.percentile`, for KPIs that use it. */
+  percentile?: number;
+  /** Whether the KPI uses the distinct group counts of `WindowStats`. */
+  groups?: boolean;
+  sample(record: CaseRecord, context: RuleContext): Sample;
+  finish(stats: WindowStats): KpiResult;
+}
+
+const NO_SAMPLE: Sample = { value: null, den: 0, num: 0, den2: 0, num2: 0, group: null };
+
+function sampleOf(parts: Partial<Sample>): Sample {
+  return { ...NO_SAMPLE, ...parts };
+}
+
+/** A 0/1 share sample: in the denominator, and in the numerator too. */
+function flag(inDenominator: boolean, inNumerator: boolean): Sample {
+  return sampleOf({ den: inDenominator ? 1 : 0, num: inDenominator && inNumerator ? 1 : 0 });
+}
+
+/** The aggregates of samples, as PostgreSQL computes them for a window (the reference implementation). */
+export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowStats {
+  const stats: WindowStats = {
+    count: samples.length,
+    den: 0,
+    num: 0,
+    den2: 0,
+    num2: 0,
+    valued: 0,
+    percentile: null,
+    groups: 0,
+    groupsHit: 0,
+    groupsMissed: 0,
+  };
+  const values: number[] = [];
+  const groups = new Set<string>();
+  const hit = new Set<string>();
+  const missed = new Set<string>();
+  for (const s of samples) {
+    stats.den += s.den;
+    stats.num += s.num;
+    stats.den2 += s.den2;
+    stats.num2 += s.num2;
+    if (s.value !== null) values.push(s.value);
+    if (s.group !== null) {
+      groups.add(s.group);
+      (s.num > 0 ? hit : missed).add(s.group);
+    }
+  }
+  stats.valued = values.length;
+  stats.percentile = percentileCont(values, fraction);
+  stats.groups = groups.size;
+  stats.groupsHit = hit.size;
+  stats.groupsMissed = missed.size;
+  return stats;
+}
+
+/** A KPI over a window's cases: their samples, aggregated, finished. */
+export function computeKpi(rule: KpiRule, cases: readonly CaseRecord[], context: RuleContext = {}): KpiResult {
+  return rule.finish(
+    windowStats(
+      cases.map((record) => rule.sample(record, context)),
+      rule.percentile ?? 0.5,
+    ),
+  );
 }
 
 /** Duration in hours between two milestones; undefined when either is missing. */
@@ -52,50 +148,71 @@ export function milestoneHours(record: CaseRecord, from: string, to: string): nu
   return start && end ? hoursBetween(start.at, end.at) : undefined;
 }
 
-/** Durations that are samples: both milestones present and not negative. */
-function durations(cases: readonly CaseRecord[], from: string, to: string): number[] {
-  return cases
-    .map((record) => milestoneHours(record, from, to))
-    .filter((hours): hours is number => hours !== undefined && hours >= 0);
+/** The duration if it is a sample: both milestones present and not negative; else null. */
+function duration(record: CaseRecord, from: string, to: string): number | null {
+  const hours = milestoneHours(record, from, to);
+  return hours !== undefined && hours >= 0 ? hours : null;
 }
 
 function share(samples: number, hits: number): KpiResult {
   return { value: samples === 0 ? null : hits / samples, samples };
 }
 
-function shareOf(cases: readonly CaseRecord[], hit: (record: CaseRecord) => boolean): KpiResult {
-  return share(cases.length, cases.filter(hit).length);
-}
+const shareOfStats = (stats: WindowStats): KpiResult => share(stats.den, stats.num);
 
-function median(hours: number[]): KpiResult {
-  return { value: percentileCont(hours, 0.5), samples: hours.length };
-}
+const percentileOfStats = (stats: WindowStats): KpiResult => ({ value: stats.percentile, samples: stats.valued });
 
 /** An attribute of the event that reported a milestone. */
 export function attr(record: CaseRecord, milestone: string, name: string): unknown {
   return record.milestones[milestone]?.attrs[name];
 }
 
-/** Plain events are one-milestone cases: their attributes. */
-function plain(cases: readonly CaseRecord[], milestone: string): Array<Record<string, unknown>> {
-  return cases.map((record) => record.milestones[milestone]!.attrs);
-}
-
+/** A share rule over one-milestone (plain) events: which are in the denominator, which in the numerator. */
 function plainShare(
-  cases: readonly CaseRecord[],
+  kpi: string,
+  caseType: string,
   milestone: string,
   inDenominator: (attrs: Record<string, unknown>) => boolean,
   inNumerator: (attrs: Record<string, unknown>) => boolean,
-): KpiResult {
-  const denominator = plain(cases, milestone).filter(inDenominator);
-  return share(denominator.length, denominator.filter(inNumerator).length);
+): KpiRule {
+  return {
+    kpi,
+    caseType,
+    completing: milestone,
+    sample: (record) => {
+      const attrs = record.milestones[milestone]!.attrs;
+      const counted = inDenominator(attrs);
+      return flag(counted, counted && inNumerator(attrs));
+    },
+    finish: shareOfStats,
+  };
+}
+
+/** A share over every case: those for which `hit` holds. */
+function caseShare(kpi: string, caseType: string, completing: string, hit: (record: CaseRecord) => boolean): KpiRule {
+  return { kpi, caseType, completing, sample: (record) => flag(true, hit(record)), finish: shareOfStats };
+}
+
+/** The median (or another percentile) of the durations from one milestone to the completing one. */
+function durationPercentile(
+  kpi: string,
+  caseType: string,
+  from: string,
+  completing: string,
+  fraction = 0.5,
+  only: (record: CaseRecord) => boolean = () => true,
+): KpiRule {
+  return {
+    kpi,
+    caseType,
+    completing,
+    percentile: fraction,
+    sample: (record) => sampleOf({ value: only(record) ? duration(record, from, completing) : null }),
+    finish: percentileOfStats,
+  };
 }
 
 const goods = (record: CaseRecord) => attr(record, 'released', 'goods');
-
-function releaseMedian(cases: readonly CaseRecord[], only?: string): KpiResult {
-  return median(durations(only ? cases.filter((c) => goods(c) === only) : cases, 'arrived', 'released'));
-}
 
 export const KPI_RULES: readonly KpiRule[] = [
   // M1 quarantine approval
@@ -103,253 +220,174 @@ export const KPI_RULES: readonly KpiRule[] = [
     kpi: 'm1.instant_share',
     caseType: CASE_TYPES.permit,
     completing: 'decided',
-    compute: (cases) => {
-      const hours = durations(cases, 'applied', 'decided');
-      return share(hours.length, hours.filter((h) => h <= 1).length);
+    sample: (record) => {
+      const hours = duration(record, 'applied', 'decided');
+      return flag(hours !== null, hours !== null && hours <= 1);
     },
+    finish: shareOfStats,
   },
-  {
-    kpi: 'm1.p90_hours',
-    caseType: CASE_TYPES.permit,
-    completing: 'decided',
-    compute: (cases) => {
-      const hours = durations(cases, 'applied', 'decided');
-      return { value: percentileCont(hours, 0.9), samples: hours.length };
-    },
-  },
-  {
-    kpi: 'm1.ecert_share',
-    caseType: CASE_TYPES.certificate,
-    completing: 'issued',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'issued',
-        (c) => c.kind === 'entry_inspection',
-        (c) => c.electronic === true,
-      ),
-  },
+  durationPercentile('m1.p90_hours', CASE_TYPES.permit, 'applied', 'decided', 0.9),
+  plainShare(
+    'm1.ecert_share',
+    CASE_TYPES.certificate,
+    'issued',
+    (c) => c.kind === 'entry_inspection',
+    (c) => c.electronic === true,
+  ),
   // M2 fresh produce
-  {
-    kpi: 'm2.release_p50_hours',
-    caseType: CASE_TYPES.declaration,
-    completing: 'released',
-    compute: (cases) => releaseMedian(cases, 'fresh_produce'),
-  },
+  durationPercentile(
+    'm2.release_p50_hours',
+    CASE_TYPES.declaration,
+    'arrived',
+    'released',
+    0.5,
+    (c) => goods(c) === 'fresh_produce',
+  ),
   {
     kpi: 'm2.conditional_share',
     caseType: CASE_TYPES.declaration,
     completing: 'released',
-    compute: (cases) => {
-      const sampled = cases.filter((c) => goods(c) === 'fresh_produce' && c.milestones.sampled !== undefined);
-      return share(sampled.length, sampled.filter((c) => c.milestones.conditionally_released !== undefined).length);
-    },
+    sample: (c) =>
+      flag(
+        goods(c) === 'fresh_produce' && c.milestones.sampled !== undefined,
+        c.milestones.conditionally_released !== undefined,
+      ),
+    finish: shareOfStats,
   },
-  // M3 differentiated management, grouped by the declared window
+  // M3 differentiated management, grouped by the declared window: inspection rate of advanced
+  // enterprises over that of general ones (den/num: advanced, den2/num2: general).
   {
     kpi: 'm3.aeo_inspection_ratio',
     caseType: CASE_TYPES.declaration,
     completing: 'declared',
-    compute: (cases) => {
-      const level = (c: CaseRecord) => attr(c, 'declared', 'creditLevel');
-      const advanced = cases.filter((c) => level(c) === 'advanced');
-      const general = cases.filter((c) => level(c) === 'general');
-      const rate = (group: CaseRecord[]) =>
-        group.filter((c) => c.milestones.inspection_ordered !== undefined).length / group.length;
-      if (advanced.length === 0 || general.length === 0 || rate(general) === 0)
-        return { value: null, samples: advanced.length };
-      return { value: rate(advanced) / rate(general), samples: advanced.length };
+    sample: (c) => {
+      const level = attr(c, 'declared', 'creditLevel');
+      const inspected = c.milestones.inspection_ordered !== undefined ? 1 : 0;
+      if (level === 'advanced') return sampleOf({ den: 1, num: inspected });
+      if (level === 'general') return sampleOf({ den2: 1, num2: inspected });
+      return NO_SAMPLE;
+    },
+    finish: (s) => {
+      if (s.den === 0 || s.den2 === 0 || s.num2 === 0) return { value: null, samples: s.den };
+      return { value: s.num / s.den / (s.num2 / s.den2), samples: s.den };
     },
   },
   // M4 regional logistics
-  {
-    kpi: 'm4.single_document_share',
-    caseType: CASE_TYPES.handover,
-    completing: 'handed_over',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'handed_over',
-        (h) => h.multimodal === true,
-        (h) => h.singleDocument === true,
-      ),
-  },
-  {
-    kpi: 'm4.direct_share',
-    caseType: CASE_TYPES.handover,
-    completing: 'handed_over',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'handed_over',
-        (h) => h.mode === 'air' || h.mode === 'rail',
-        (h) => h.pattern === 'apron_direct_pickup' || h.pattern === 'rail_direct_loading',
-      ),
-  },
+  plainShare(
+    'm4.single_document_share',
+    CASE_TYPES.handover,
+    'handed_over',
+    (h) => h.multimodal === true,
+    (h) => h.singleDocument === true,
+  ),
+  plainShare(
+    'm4.direct_share',
+    CASE_TYPES.handover,
+    'handed_over',
+    (h) => h.mode === 'air' || h.mode === 'rail',
+    (h) => h.pattern === 'apron_direct_pickup' || h.pattern === 'rail_direct_loading',
+  ),
   // M5 technical institutions
-  {
-    kpi: 'm5.turnaround_p50_hours',
-    caseType: CASE_TYPES.labTest,
-    completing: 'result',
-    compute: (cases) => median(durations(cases, 'sampled', 'result')),
-  },
+  durationPercentile('m5.turnaround_p50_hours', CASE_TYPES.labTest, 'sampled', 'result'),
   // M6 enterprise innovation
   {
     kpi: 'm6.erp_fast_share',
     caseType: CASE_TYPES.taxReview,
     completing: 'decided',
-    compute: (cases) => {
-      const hours = durations(
-        cases.filter((c) => attr(c, 'decided', 'erpLinked') === true),
-        'submitted',
-        'decided',
-      );
-      return share(hours.length, hours.filter((h) => h <= 24).length);
+    sample: (c) => {
+      const hours = attr(c, 'decided', 'erpLinked') === true ? duration(c, 'submitted', 'decided') : null;
+      return flag(hours !== null, hours !== null && hours <= 24);
     },
+    finish: shareOfStats,
   },
   // M7 cross-border e-commerce
-  {
-    kpi: 'm7.return_p50_hours',
-    caseType: CASE_TYPES.ecommerceReturn,
-    completing: 'completed',
-    compute: (cases) => median(durations(cases, 'requested', 'completed')),
-  },
+  durationPercentile('m7.return_p50_hours', CASE_TYPES.ecommerceReturn, 'requested', 'completed'),
   // M8 R&D materials
-  {
-    kpi: 'm8.release_p50_hours',
-    caseType: CASE_TYPES.declaration,
-    completing: 'released',
-    compute: (cases) => releaseMedian(cases, 'rnd_material'),
-  },
+  durationPercentile(
+    'm8.release_p50_hours',
+    CASE_TYPES.declaration,
+    'arrived',
+    'released',
+    0.5,
+    (c) => goods(c) === 'rnd_material',
+  ),
   // M9 bonded + ERP
-  {
-    kpi: 'm9.erp_share',
-    caseType: CASE_TYPES.bondedFiling,
-    completing: 'filed',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'filed',
-        () => true,
-        (f) => f.source === 'erp',
-      ),
-  },
+  plainShare(
+    'm9.erp_share',
+    CASE_TYPES.bondedFiling,
+    'filed',
+    () => true,
+    (f) => f.source === 'erp',
+  ),
   // M10 NEV / dangerous goods
-  {
-    kpi: 'm10.batch_share',
-    caseType: CASE_TYPES.dangerousGoodsInspection,
-    completing: 'inspected',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'inspected',
-        () => true,
-        (i) => i.batchInspection === true,
-      ),
-  },
+  plainShare(
+    'm10.batch_share',
+    CASE_TYPES.dangerousGoodsInspection,
+    'inspected',
+    () => true,
+    (i) => i.batchInspection === true,
+  ),
   // M12 trade service enterprises
-  {
-    kpi: 'm12.edoc_share',
-    caseType: CASE_TYPES.issuedTransportDocument,
-    completing: 'issued',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'issued',
-        (d) => d.issuerRole === 'trade_service_enterprise',
-        (d) => d.isElectronic === true,
-      ),
-  },
+  plainShare(
+    'm12.edoc_share',
+    CASE_TYPES.issuedTransportDocument,
+    'issued',
+    (d) => d.issuerRole === 'trade_service_enterprise',
+    (d) => d.isElectronic === true,
+  ),
   // M17 smart customs
-  {
-    kpi: 'm17.release_p50_hours',
-    caseType: CASE_TYPES.declaration,
-    completing: 'released',
-    compute: (cases) => releaseMedian(cases),
-  },
+  durationPercentile('m17.release_p50_hours', CASE_TYPES.declaration, 'arrived', 'released'),
   // M18 certificate e-sharing
-  {
-    kpi: 'm18.e_exchange_share',
-    caseType: CASE_TYPES.certificate,
-    completing: 'issued',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'issued',
-        (c) => c.kind === 'sps',
-        (c) => c.electronic === true,
-      ),
-  },
-  {
-    kpi: 'm18.verified_share',
-    caseType: CASE_TYPES.certificate,
-    completing: 'issued',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'issued',
-        (c) => c.kind === 'sps' && c.direction === 'import',
-        (c) => c.verifiedOnline === true,
-      ),
-  },
-  // M19 remote supervision
+  plainShare(
+    'm18.e_exchange_share',
+    CASE_TYPES.certificate,
+    'issued',
+    (c) => c.kind === 'sps',
+    (c) => c.electronic === true,
+  ),
+  plainShare(
+    'm18.verified_share',
+    CASE_TYPES.certificate,
+    'issued',
+    (c) => c.kind === 'sps' && c.direction === 'import',
+    (c) => c.verifiedOnline === true,
+  ),
+  // M19 remote supervision: distinct on-site visits per verified order
   {
     kpi: 'm19.visits_per_order',
     caseType: CASE_TYPES.verification,
     completing: 'performed',
-    compute: (cases) => {
-      const visits = new Set(
-        cases
-          .filter((c) => attr(c, 'performed', 'remote') !== true)
-          .map((c) => String(attr(c, 'performed', 'visitId'))),
-      );
-      return { value: cases.length === 0 ? null : visits.size / cases.length, samples: cases.length };
-    },
+    groups: true,
+    sample: (c) =>
+      attr(c, 'performed', 'remote') === true
+        ? NO_SAMPLE
+        : sampleOf({ group: String(attr(c, 'performed', 'visitId')) }),
+    finish: (s) => ({ value: s.count === 0 ? null : s.groups / s.count, samples: s.count }),
   },
-  {
-    kpi: 'm19.remote_share',
-    caseType: CASE_TYPES.verification,
-    completing: 'performed',
-    compute: (cases) => shareOf(cases, (c) => attr(c, 'performed', 'remote') === true),
-  },
+  caseShare('m19.remote_share', CASE_TYPES.verification, 'performed', (c) => attr(c, 'performed', 'remote') === true),
   // M20 paperless trade
-  {
-    kpi: 'm20.ebl_share',
-    caseType: CASE_TYPES.issuedTransportDocument,
-    completing: 'issued',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'issued',
-        () => true,
-        (d) => d.isElectronic === true,
-      ),
-  },
-  {
-    kpi: 'm20.paperless_eir_share',
-    caseType: CASE_TYPES.equipmentInterchange,
-    completing: 'interchanged',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'interchanged',
-        () => true,
-        (e) => e.electronic === true,
-      ),
-  },
+  plainShare(
+    'm20.ebl_share',
+    CASE_TYPES.issuedTransportDocument,
+    'issued',
+    () => true,
+    (d) => d.isElectronic === true,
+  ),
+  plainShare(
+    'm20.paperless_eir_share',
+    CASE_TYPES.equipmentInterchange,
+    'interchanged',
+    () => true,
+    (e) => e.electronic === true,
+  ),
   // M22 one entry, two declarations
-  {
-    kpi: 'm22.dual_share',
-    caseType: CASE_TYPES.dualDeclaration,
-    completing: 'declared',
-    compute: (cases) =>
-      plainShare(
-        cases,
-        'declared',
-        () => true,
-        (d) => d.dualSubmission === true,
-      ),
-  },
+  plainShare(
+    'm22.dual_share',
+    CASE_TYPES.dualDeclaration,
+    'declared',
+    () => true,
+    (d) => d.dualSubmission === true,
+  ),
   // M23 / M24 port charges against the published catalogue
   {
     kpi: 'm23.compliant_line_share',
@@ -357,79 +395,66 @@ export const KPI_RULES: readonly KpiRule[] = [
     completing: 'charged',
     context: 'catalogues',
     dependsOn: [{ caseType: CASE_TYPES.feeCatalogue, attr: 'operatorId', fromAttr: 'effectiveFrom' }],
-    compute: (cases, context) => {
-      let lines = 0;
-      let compliant = 0;
-      for (const charge of cases) {
-        const at = charge.milestones.charged!.at;
-        const catalogue = effectiveCatalogue(
-          context.catalogues ?? [],
-          String(attr(charge, 'charged', 'operatorId')),
-          at,
-        );
-        for (const line of (attr(charge, 'charged', 'lines') as ChargeLine[] | undefined) ?? []) {
-          lines += 1;
-          if (catalogue && lineWithinCatalogue(line, catalogue)) compliant += 1;
-        }
-      }
-      return share(lines, compliant);
+    sample: (charge, context) => {
+      const catalogue = effectiveCatalogue(
+        context.catalogues ?? [],
+        String(attr(charge, 'charged', 'operatorId')),
+        charge.milestones.charged!.at,
+      );
+      const lines = (attr(charge, 'charged', 'lines') as ChargeLine[] | undefined) ?? [];
+      const compliant = catalogue ? lines.filter((line) => lineWithinCatalogue(line, catalogue)).length : 0;
+      return sampleOf({ den: lines.length, num: compliant });
     },
+    finish: shareOfStats,
   },
   {
+    // An operator counts when every charge of the window was made under a catalogue published on
+    // the Single Window.
     kpi: 'm24.sw_published_share',
     caseType: CASE_TYPES.feeCharge,
     completing: 'charged',
     context: 'catalogues',
     dependsOn: [{ caseType: CASE_TYPES.feeCatalogue, attr: 'operatorId', fromAttr: 'effectiveFrom' }],
-    compute: (cases, context) => {
-      const published = new Map<string, boolean>();
-      for (const charge of cases) {
-        const operator = String(attr(charge, 'charged', 'operatorId'));
-        const catalogue = effectiveCatalogue(context.catalogues ?? [], operator, charge.milestones.charged!.at);
-        const onSingleWindow = catalogue?.channel === 'single_window';
-        published.set(operator, (published.get(operator) ?? true) && onSingleWindow);
-      }
-      return share(published.size, [...published.values()].filter(Boolean).length);
+    groups: true,
+    sample: (charge, context) => {
+      const operator = String(attr(charge, 'charged', 'operatorId'));
+      const catalogue = effectiveCatalogue(context.catalogues ?? [], operator, charge.milestones.charged!.at);
+      return sampleOf({ group: operator, num: catalogue?.channel === 'single_window' ? 1 : 0 });
     },
+    finish: (s) => share(s.groups, s.groups - s.groupsMissed),
   },
   // M26 third-party results
-  {
-    kpi: 'm26.third_party_adopted_share',
-    caseType: CASE_TYPES.labTest,
-    completing: 'result',
-    compute: (cases) =>
-      shareOf(cases, (c) => attr(c, 'result', 'lab') === 'third_party' && attr(c, 'result', 'adopted') === true),
-  },
-  // M27 AEO cultivation
+  caseShare(
+    'm26.third_party_adopted_share',
+    CASE_TYPES.labTest,
+    'result',
+    (c) => attr(c, 'result', 'lab') === 'third_party' && attr(c, 'result', 'adopted') === true,
+  ),
+  // M27 AEO cultivation: enterprises rated advanced whose previous rating was not
   {
     kpi: 'm27.advanced_upgrades',
     caseType: CASE_TYPES.creditEvent,
     completing: 'rated',
     context: 'creditHistory',
     dependsOn: [{ caseType: CASE_TYPES.creditEvent, attr: 'enterpriseId' }],
-    compute: (cases, context) => {
-      const history = [...(context.creditHistory ?? [])].map((c) => ({ ...c.milestones.rated!, caseId: c.caseId }));
-      const upgraded = new Set<string>();
-      for (const event of cases) {
-        const rated = event.milestones.rated!;
-        if (rated.attrs.level !== 'advanced') continue;
-        const enterprise = rated.attrs.enterpriseId;
-        const previous = history
-          .filter((h) => h.attrs.enterpriseId === enterprise && h.at < rated.at)
-          .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.caseId < b.caseId ? 1 : -1))[0];
-        if (previous && previous.attrs.level !== 'advanced') upgraded.add(String(enterprise));
-      }
-      return { value: upgraded.size, samples: cases.length };
+    groups: true,
+    sample: (event, context) => {
+      const rated = event.milestones.rated!;
+      if (rated.attrs.level !== 'advanced') return NO_SAMPLE;
+      const enterprise = rated.attrs.enterpriseId;
+      const previous = [...(context.creditHistory ?? [])]
+        .map((c) => ({ ...c.milestones.rated!, caseId: c.caseId }))
+        .filter((h) => h.attrs.enterpriseId === enterprise && h.at < rated.at)
+        .sort((a, b) => b.at.getTime() - a.at.getTime() || (a.caseId < b.caseId ? 1 : -1))[0];
+      const upgraded = previous !== undefined && previous.attrs.level !== 'advanced';
+      return upgraded ? sampleOf({ group: String(enterprise), num: 1 }) : NO_SAMPLE;
     },
+    finish: (s) => ({ value: s.groupsHit, samples: s.count }),
   },
   // M28 voluntary disclosure
-  {
-    kpi: 'm28.lenient_share',
-    caseType: CASE_TYPES.disclosure,
-    completing: 'decided',
-    compute: (cases) =>
-      shareOf(cases, (c) => ['no_penalty', 'reduced'].includes(String(attr(c, 'decided', 'outcome')))),
-  },
+  caseShare('m28.lenient_share', CASE_TYPES.disclosure, 'decided', (c) =>
+    ['no_penalty', 'reduced'].includes(String(attr(c, 'decided', 'outcome'))),
+  ),
 ];
 
 export interface ChargeLine {

@@ -8,6 +8,7 @@ import { IngestAccounting1795790000000 } from './migrations/1795790000000-ingest
 import { ApiKeys1795791000000 } from './migrations/1795791000000-api-keys';
 import { Scores1795792000000 } from './migrations/1795792000000-scores';
 import { DeadLetters1795793000000 } from './migrations/1795793000000-dead-letters';
+import { KpiSamples1795794000000 } from './migrations/1795794000000-kpi-samples';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   ApiKeys1795791000000,
   Scores1795792000000,
   DeadLetters1795793000000,
+  KpiSamples1795794000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -16,16 +16,19 @@ import {
   type TimeWindow,
   toIndicatorMessage,
   type WindowScores,
+  type WindowStats,
+  windowStats,
 } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import {
   type CaseRef,
-  type CompletedCasesQuery,
   type DependentCasesQuery,
+  type SampleRow,
   type ScoringStore,
   type ScoringUnit,
   type WindowRef,
   windowKey,
+  type WindowStatsQuery,
 } from '@portscore/persistence';
 
 interface StoredScore {
@@ -43,6 +46,8 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   /** Indexes of `facts`: by case, and by port, case type and milestone. */
   private readonly factsByCase = new Map<string, Map<string, CaseFact>>();
   private readonly factsByKind = new Map<string, Map<string, CaseFact>>();
+  /** port|kpi → case id → sample. */
+  readonly samples = new Map<string, Map<string, SampleRow>>();
   readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date; published: boolean }>();
   readonly scores = new Map<string, StoredScore>();
 
@@ -84,13 +89,6 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
   }
 
-  async loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]> {
-    return queries.map((q) => {
-      const done = this.ofKind(q.port, q.caseType, q.completing).filter((f) => f.at >= q.start && f.at < q.end);
-      return [...this.records(done.flatMap((f) => [...this.factsByCase.get(caseKey(f))!.values()])).values()];
-    });
-  }
-
   async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
     const facts = [...this.facts.values()].filter(
       (f) => f.port === port && f.caseType === caseType && (!attr || (values ?? []).includes(String(f.attrs[attr]))),
@@ -98,14 +96,31 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return [...this.records(facts).values()];
   }
 
-  async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
-    return queries.map((q) =>
-      distinctHours(
-        this.ofKind(q.port, q.caseType, q.completing).filter(
-          (f) => String(f.attrs[q.attr]) === q.value && f.at >= q.from,
-        ),
-      ),
-    );
+  async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {
+    return queries.map((q) => {
+      const hits = this.ofKind(q.port, q.caseType, q.completing).filter(
+        (f) => String(f.attrs[q.attr]) === q.value && f.at >= q.from,
+      );
+      return [...this.records(hits.flatMap((f) => [...this.factsByCase.get(caseKey(f))!.values()])).values()];
+    });
+  }
+
+  async upsertSamples(samples: SampleRow[]): Promise<void> {
+    for (const sample of samples) {
+      const key = `${sample.port}|${sample.kpi}`;
+      const ofKpi = this.samples.get(key) ?? new Map<string, SampleRow>();
+      ofKpi.set(sample.caseId, sample);
+      this.samples.set(key, ofKpi);
+    }
+  }
+
+  async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
+    return queries.map((q) => {
+      const inWindow = [...(this.samples.get(`${q.port}|${q.kpi}`)?.values() ?? [])].filter(
+        (s) => s.at >= q.start && s.at < q.end,
+      );
+      return windowStats(inWindow, q.percentile ?? 0.5);
+    });
   }
 
   /** The facts of one milestone of a port's cases of a type. */
@@ -197,10 +212,6 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return [...new Set([...this.facts.values()].map((f) => f.port))].sort();
   }
 
-  async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
-    return distinctHours(this.ofKind(port, caseType, completing));
-  }
-
   async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
     return [...this.indicators.values()]
       .filter((entry) => !entry.published)
@@ -252,9 +263,4 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
     return records;
   }
-}
-
-/** Distinct times of the facts, truncated to the hour (as date_trunc('hour', at) in PostgreSQL). */
-function distinctHours(facts: CaseFact[]): Date[] {
-  return [...new Set(facts.map((f) => Math.floor(f.at.getTime() / 3_600_000) * 3_600_000))].map((ms) => new Date(ms));
 }

@@ -1,8 +1,8 @@
-import { GRAINS, KPI_RULES, type MeasureCatalogue, windowOf } from '@portscore/catalogue';
+import { KPI_RULES, type MeasureCatalogue } from '@portscore/catalogue';
 import type { PortRegistry } from '@portscore/contracts';
 import type { ScoringStore } from '@portscore/persistence';
 
-import { evaluateWindows, WindowPlan } from './score-events.usecase';
+import { evaluateWindows, sampleCases, WindowPlan } from './score-events.usecase';
 
 export interface RecomputeResult {
   ports: number;
@@ -13,9 +13,11 @@ export interface RecomputeResult {
 
 /**
  * Recomputes every window of every port from the stored cases with the catalogue in force, for
- * a catalogue upgrade (new targets or minimum samples). Works port by port in chunks, each in its
- * own transaction holding that port's lock, so ingestion goes on between chunks; changed values
- * are published by the outbox like any other change.
+ * a catalogue upgrade (new targets or minimum samples) or after an upgrade that changed how KPIs
+ * are sampled: every case is sampled again, then every window aggregated again. Works port by
+ * port, sampling one case type and evaluating one chunk of windows per transaction, each holding
+ * that port's lock, so ingestion goes on in between; changed values are published by the outbox
+ * like any other change.
  */
 export class RecomputeUseCase {
   constructor(
@@ -38,14 +40,19 @@ export class RecomputeUseCase {
     for (const [index, port] of ports.entries()) {
       const timeZone = this.ports.require(port).timeZone;
       const plan = new WindowPlan(catalogue);
-      const scoredWindows = await this.store.transaction(async (unit) => {
-        for (const rule of KPI_RULES) {
-          for (const at of await unit.completingTimes(port, rule.caseType, rule.completing)) {
-            for (const grain of GRAINS) plan.add(port, rule, windowOf(at, timeZone, grain));
-          }
-        }
-        return unit.scoredWindowsEndingAfter(port, new Date(0));
-      });
+      for (const caseType of new Set(KPI_RULES.map((rule) => rule.caseType))) {
+        await this.store.transaction(async (unit) => {
+          await unit.lockPorts([port]);
+          const records = await unit.loadCasesWhere(port, caseType);
+          const cases = records.map((record) => ({
+            ref: { port, caseType, caseId: record.caseId },
+            record,
+            before: record,
+          }));
+          await sampleCases(unit, cases, plan, () => timeZone);
+        });
+      }
+      const scoredWindows = await this.store.transaction((unit) => unit.scoredWindowsEndingAfter(port, new Date(0)));
       const planned = plan.entries();
       for (let start = 0; start < Math.max(planned.length, 1); start += this.chunkSize) {
         const chunk = planned.slice(start, start + this.chunkSize);

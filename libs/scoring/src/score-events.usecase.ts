@@ -1,11 +1,12 @@
 import {
+  attr,
   type CaseFact,
   caseKey,
   type CaseRecord,
   CASE_TYPES,
-  computeIndicator,
   extractFacts,
   type Indicator,
+  indicatorOf,
   type KpiRule,
   type MeasureCatalogue,
   mergeFacts,
@@ -15,15 +16,13 @@ import {
   scoreWindow,
   type TimeWindow,
   touchedWindows,
-  windowOf,
   windowsOf,
-  GRAINS,
 } from '@portscore/catalogue';
 import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
 import {
   type CaseRef,
-  type CompletedCasesQuery,
   type DependentCasesQuery,
+  type SampleRow,
   type ScoringStore,
   type ScoringUnit,
   windowKey,
@@ -61,18 +60,26 @@ export interface ScoreEventsResult {
 }
 
 export interface PlannedWindow {
-  query: CompletedCasesQuery;
+  port: string;
+  rule: KpiRule;
   window: TimeWindow;
-  rules: KpiRule[];
+}
+
+/** A case to sample again: as it is now, as it was before the batch, and the rules to sample it for. */
+export interface CaseToSample {
+  ref: CaseRef;
+  record: CaseRecord;
+  before: CaseRecord | undefined;
 }
 
 /**
- * Stores a batch of canonical events and recomputes every window they touch, in one transaction:
- * the work grows with the windows touched, not with one round trip per event. Windows are those
- * of each changed case's completing milestone (before and after the change), plus those of
- * cases whose result depends on a changed case (charges on a new catalogue, the next credit
- * rating of an enterprise). Measure scores and port indices of those windows follow. Changed
- * results are left unpublished for the outbox to send.
+ * Stores a batch of canonical events and brings every KPI they affect up to date, in one
+ * transaction: each changed case is sampled again for the KPIs of its type (so are the cases whose
+ * samples depend on a changed case: charges on a new fee catalogue, the next credit rating of an
+ * enterprise), and each window a sample entered or left is aggregated again from the stored
+ * samples. The work grows with the batch and the windows it touches, never with one round trip
+ * per event, and the cases of a window are never read back. Measure scores and port indices of
+ * those windows follow. Changed results are left unpublished for the outbox to send.
  */
 export class ScoreEventsUseCase {
   constructor(
@@ -97,16 +104,17 @@ export class ScoreEventsUseCase {
       await unit.upsertFacts(facts);
       const after = applyFacts(before, facts);
 
-      const plan = new WindowPlan(catalogue);
+      const changed = new Map<string, CaseToSample>();
       for (const ref of refs) {
-        const timeZone = this.timeZone(ref.port);
-        for (const rule of rulesForCaseType(ref.caseType)) {
-          for (const window of touchedWindows(rule, timeZone, before.get(caseKey(ref)), after.get(caseKey(ref))!)) {
-            plan.add(ref.port, rule, window);
-          }
-        }
+        const key = caseKey(ref);
+        changed.set(key, { ref, record: after.get(key)!, before: before.get(key) });
       }
-      await this.planDependents(unit, facts, plan);
+      for (const dependent of await this.dependents(unit, facts)) {
+        const key = caseKey(dependent.ref);
+        if (!changed.has(key)) changed.set(key, dependent);
+      }
+      const plan = new WindowPlan(catalogue);
+      await sampleCases(unit, [...changed.values()], plan, (port) => this.timeZone(port));
 
       const statusWindows: Array<{ port: string; window: TimeWindow }> = [];
       for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
@@ -125,38 +133,66 @@ export class ScoreEventsUseCase {
     return this.ports.require(port).timeZone;
   }
 
-  /** Windows of cases whose result depends on the changed facts (SPEC: late catalogues, ratings). */
-  private async planDependents(unit: ScoringUnit, facts: CaseFact[], plan: WindowPlan): Promise<void> {
-    const queries: Array<DependentCasesQuery & { rule: KpiRule }> = [];
+  /** Cases whose samples depend on the changed facts (SPEC: late catalogues, ratings), as stored now. */
+  private async dependents(unit: ScoringUnit, facts: CaseFact[]): Promise<CaseToSample[]> {
+    const queries = new Map<string, DependentCasesQuery>();
     for (const fact of facts) {
       for (const { rule, dependency } of rulesDependingOn(fact.caseType)) {
         const value = fact.attrs[dependency.attr];
         if (value === undefined) continue;
         const from = dependency.fromAttr ? new Date(String(fact.attrs[dependency.fromAttr])) : fact.at;
-        queries.push({
+        const query = {
           port: fact.port,
           caseType: rule.caseType,
           completing: rule.completing,
           attr: dependency.attr,
           value: String(value),
           from,
-          rule,
-        });
+        };
+        queries.set(JSON.stringify(query), query);
       }
     }
-    const times = await unit.dependentTimes(queries);
-    queries.forEach((query, index) => {
-      const timeZone = this.timeZone(query.port);
-      for (const at of times[index]!) {
-        for (const grain of GRAINS) plan.add(query.port, query.rule, windowOf(at, timeZone, grain));
-      }
-    });
+    const list = [...queries.values()];
+    const found = await unit.dependentCases(list);
+    return list.flatMap((query, index) =>
+      found[index]!.map((record) => ({
+        ref: { port: query.port, caseType: query.caseType, caseId: record.caseId },
+        record,
+        before: record,
+      })),
+    );
   }
 }
 
 /**
- * Recomputes planned windows: loads their cases and what their rules need, saves the indicators
- * that changed, then rescoring those windows (and any other given) from all their stored KPIs.
+ * Samples the cases for every KPI of their type, stores the samples, and plans the windows each
+ * sample entered or left (its completing milestone before and after the change).
+ */
+export async function sampleCases(
+  unit: ScoringUnit,
+  cases: CaseToSample[],
+  plan: WindowPlan,
+  timeZoneOf: (port: string) => string,
+): Promise<number> {
+  const contexts = await loadContexts(unit, cases);
+  const samples: SampleRow[] = [];
+  for (const { ref, record, before } of cases) {
+    const timeZone = timeZoneOf(ref.port);
+    for (const rule of rulesForCaseType(ref.caseType)) {
+      const completing = record.milestones[rule.completing];
+      if (!completing) continue;
+      const sample = rule.sample(record, contexts.get(ref.port) ?? {});
+      samples.push({ port: ref.port, kpi: rule.kpi, caseId: ref.caseId, at: completing.at, ...sample });
+      for (const window of touchedWindows(rule, timeZone, before, record)) plan.add(ref.port, rule, window);
+    }
+  }
+  await unit.upsertSamples(samples);
+  return samples.length;
+}
+
+/**
+ * Recomputes planned windows from their stored samples, saves the indicators that changed, then
+ * rescoring those windows (and any other given) from all their stored KPIs.
  */
 export async function evaluateWindows(
   unit: ScoringUnit,
@@ -165,15 +201,23 @@ export async function evaluateWindows(
   extraScoreWindows: Array<{ port: string; window: TimeWindow }>,
   computedAt: Date,
 ): Promise<{ windowsRecomputed: number; indicatorsChanged: number; scoresChanged: number }> {
-  const cases = await unit.loadCompletedCases(planned.map((p) => p.query));
-  const contexts = await loadContexts(unit, planned, cases);
-  const indicators: Indicator[] = planned.flatMap((p, index) =>
-    p.rules.map((rule) => computeIndicator(catalogue, rule, p.query.port, p.window, cases[index]!, contexts[index]!)),
+  const stats = await unit.windowStats(
+    planned.map(({ port, rule, window }) => ({
+      port,
+      kpi: rule.kpi,
+      start: window.start,
+      end: window.end,
+      ...(rule.percentile !== undefined ? { percentile: rule.percentile } : {}),
+      ...(rule.groups ? { groups: true } : {}),
+    })),
+  );
+  const indicators: Indicator[] = planned.map(({ port, rule, window }, index) =>
+    indicatorOf(catalogue, rule, port, window, rule.finish(stats[index]!)),
   );
   const indicatorsChanged = await unit.saveIndicators(indicators, computedAt);
 
   const windows = new Map<string, { port: string; window: TimeWindow }>();
-  for (const entry of [...planned.map((p) => ({ port: p.query.port, window: p.window })), ...extraScoreWindows]) {
+  for (const entry of [...planned.map((p) => ({ port: p.port, window: p.window })), ...extraScoreWindows]) {
     windows.set(windowKey({ port: entry.port, grain: entry.window.grain, windowStart: entry.window.start }), entry);
   }
   let scoresChanged = 0;
@@ -190,34 +234,31 @@ export async function evaluateWindows(
   return { windowsRecomputed: planned.length, indicatorsChanged, scoresChanged };
 }
 
-/** What the rules of each planned window need beyond its cases, loaded once per port. */
-async function loadContexts(
-  unit: ScoringUnit,
-  planned: PlannedWindow[],
-  cases: CaseRecord[][],
-): Promise<RuleContext[]> {
-  const catalogues = new Map<string, CaseRecord[]>();
+/** What the rules of the cases need beyond the case itself, loaded once per port. */
+async function loadContexts(unit: ScoringUnit, cases: CaseToSample[]): Promise<Map<string, RuleContext>> {
+  const catalogues = new Set<string>();
   const enterprises = new Map<string, Set<string>>();
-  planned.forEach((p, index) => {
-    if (p.rules.some((r) => r.context === 'catalogues')) catalogues.set(p.query.port, []);
-    if (p.rules.some((r) => r.context === 'creditHistory')) {
-      const set = enterprises.get(p.query.port) ?? new Set<string>();
-      for (const record of cases[index]!) set.add(String(record.milestones.rated?.attrs.enterpriseId));
-      enterprises.set(p.query.port, set);
+  for (const { ref, record } of cases) {
+    const rules = rulesForCaseType(ref.caseType);
+    if (rules.some((r) => r.context === 'catalogues')) catalogues.add(ref.port);
+    if (rules.some((r) => r.context === 'creditHistory')) {
+      const set = enterprises.get(ref.port) ?? new Set<string>();
+      set.add(String(attr(record, 'rated', 'enterpriseId')));
+      enterprises.set(ref.port, set);
     }
-  });
-  for (const port of catalogues.keys()) catalogues.set(port, await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue));
-  const histories = new Map<string, CaseRecord[]>();
-  for (const [port, set] of enterprises) {
-    histories.set(port, await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]));
   }
-  return planned.map((p) => ({
-    ...(catalogues.has(p.query.port) ? { catalogues: catalogues.get(p.query.port) } : {}),
-    ...(histories.has(p.query.port) ? { creditHistory: histories.get(p.query.port) } : {}),
-  }));
+  const contexts = new Map<string, RuleContext>();
+  for (const port of catalogues) {
+    contexts.set(port, { catalogues: await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue) });
+  }
+  for (const [port, set] of enterprises) {
+    const history = await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]);
+    contexts.set(port, { ...contexts.get(port), creditHistory: history });
+  }
+  return contexts;
 }
 
-/** The distinct (port, case type, completing milestone, window) to recompute, with their rules. */
+/** The distinct (port, KPI, window) to recompute. */
 export class WindowPlan {
   private readonly planned = new Map<string, PlannedWindow>();
 
@@ -225,17 +266,8 @@ export class WindowPlan {
 
   add(port: string, rule: KpiRule, window: TimeWindow): void {
     if (!this.catalogue.hasKpi(rule.kpi)) return;
-    const id = [port, rule.caseType, rule.completing, window.grain, window.start.toISOString()].join('|');
-    let entry = this.planned.get(id);
-    if (!entry) {
-      entry = {
-        query: { port, caseType: rule.caseType, completing: rule.completing, start: window.start, end: window.end },
-        window,
-        rules: [],
-      };
-      this.planned.set(id, entry);
-    }
-    if (!entry.rules.includes(rule)) entry.rules.push(rule);
+    const id = `${port}|${rule.kpi}|${window.grain}|${window.start.toISOString()}`;
+    if (!this.planned.has(id)) this.planned.set(id, { port, rule, window });
   }
 
   entries(): PlannedWindow[] {

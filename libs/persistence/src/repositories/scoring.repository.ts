@@ -6,10 +6,12 @@ import type {
   IndicatorMessage,
   MeasureStatus,
   ScoredKpi,
+  Sample,
   ScoreMessage,
   StatusLevel,
   TimeWindow,
   WindowScores,
+  WindowStats,
 } from '@portscore/catalogue';
 import { caseKey } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
@@ -21,16 +23,27 @@ export interface CaseRef {
   caseId: string;
 }
 
-/** Cases of a type whose `completing` milestone lies in [start, end) at a port. */
-export interface CompletedCasesQuery {
+/** What one case contributes to one KPI: the case's sample, at its completing time. */
+export interface SampleRow extends Sample {
   port: string;
-  caseType: string;
-  completing: string;
-  start: Date;
-  end: Date;
+  kpi: string;
+  caseId: string;
+  at: Date;
 }
 
-/** Completing times of a port's cases that share an attribute value, from a time on. */
+/** The aggregates of a KPI's samples completing in [start, end) at a port. */
+export interface WindowStatsQuery {
+  port: string;
+  kpi: string;
+  start: Date;
+  end: Date;
+  /** The percentile to compute, when the KPI needs one. */
+  percentile?: number;
+  /** Whether the KPI needs distinct group counts. */
+  groups?: boolean;
+}
+
+/** A port's cases of a type whose completing milestone shares an attribute value and lies at or after a time. */
 export interface DependentCasesQuery {
   port: string;
   caseType: string;
@@ -55,12 +68,14 @@ export interface ScoringUnit {
   loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>>;
   /** Upserts facts keeping the earliest time per case milestone. */
   upsertFacts(facts: CaseFact[]): Promise<void>;
-  /** Cases (with all their milestones) per query, in query order. */
-  loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]>;
   /** Cases of a type at a port, optionally only those whose attribute is one of the values. */
   loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]>;
-  /** Distinct completing times (to the hour) of dependent cases, per query. */
-  dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]>;
+  /** The cases (with all their milestones) matching each query, in query order. */
+  dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]>;
+  /** Stores samples, replacing those of the same port, KPI and case. */
+  upsertSamples(samples: SampleRow[]): Promise<void>;
+  /** The aggregates of each window's samples, in query order. */
+  windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]>;
   /** Saves indicators whose numbers changed; returns how many changed. */
   saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number>;
   /** All stored KPI values of each window, by KPI id. */
@@ -75,8 +90,6 @@ export interface ScoringUnit {
   catalogueVersionInForce(): Promise<string | undefined>;
   /** Ports with any stored case. */
   portsWithCases(): Promise<string[]>;
-  /** Distinct completing times (to the hour) of a port's cases of a type. */
-  completingTimes(port: string, caseType: string, completing: string): Promise<Date[]>;
 }
 
 export interface ScoringStore {
@@ -268,50 +281,6 @@ function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
   return cases;
 }
 
-interface MergedRange {
-  port: string;
-  caseType: string;
-  completing: string;
-  start: number;
-  end: number;
-  /** Indexes of the queries whose window lies inside this range. */
-  members: number[];
-}
-
-/** The windows of the queries merged, per port, case type and completing milestone, into disjoint ranges. */
-function mergedRanges(queries: CompletedCasesQuery[]): MergedRange[] {
-  const byKind = new Map<string, number[]>();
-  queries.forEach((q, index) => {
-    const key = `${q.port}|${q.caseType}|${q.completing}`;
-    const members = byKind.get(key) ?? [];
-    members.push(index);
-    byKind.set(key, members);
-  });
-  const ranges: MergedRange[] = [];
-  for (const members of byKind.values()) {
-    members.sort((a, b) => queries[a]!.start.getTime() - queries[b]!.start.getTime());
-    let current: MergedRange | undefined;
-    for (const index of members) {
-      const q = queries[index]!;
-      if (current && q.start.getTime() <= current.end) {
-        current.end = Math.max(current.end, q.end.getTime());
-        current.members.push(index);
-      } else {
-        current = {
-          port: q.port,
-          caseType: q.caseType,
-          completing: q.completing,
-          start: q.start.getTime(),
-          end: q.end.getTime(),
-          members: [index],
-        };
-        ranges.push(current);
-      }
-    }
-  }
-  return ranges;
-}
-
 function groupByOrdinal<T extends { ord?: string }>(rows: T[], count: number): T[][] {
   const groups: T[][] = Array.from({ length: count }, () => []);
   for (const row of rows) groups[Number(row.ord) - 1]!.push(row);
@@ -386,50 +355,6 @@ class PgScoringUnit implements ScoringUnit {
     );
   }
 
-  /**
-   * Cases completing in each window. The windows of one port, case type and completing milestone
-   * overlap (a day lies in its week and month; several KPIs share a case type), so they are
-   * merged into disjoint ranges, each range is read once, and its cases are handed to every
-   * window inside it.
-   */
-  async loadCompletedCases(queries: CompletedCasesQuery[]): Promise<CaseRecord[][]> {
-    if (queries.length === 0) return [];
-    const ranges = mergedRanges(queries);
-    const rows: MilestoneRow[] = await this.manager.query(
-      `WITH q AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-           WITH ORDINALITY AS q(port, case_type, milestone, window_start, window_end, ord)
-       ), done AS (
-         SELECT q.ord, c.port, c.case_type, c.case_id
-           FROM q JOIN case_milestone c
-             ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
-            AND c.at >= q.window_start AND c.at < q.window_end
-       )
-       SELECT done.ord, m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
-         FROM done JOIN case_milestone m
-           ON m.port = done.port AND m.case_type = done.case_type AND m.case_id = done.case_id`,
-      [
-        ranges.map((r) => r.port),
-        ranges.map((r) => r.caseType),
-        ranges.map((r) => r.completing),
-        ranges.map((r) => new Date(r.start).toISOString()),
-        ranges.map((r) => new Date(r.end).toISOString()),
-      ],
-    );
-    const casesOfRange = groupByOrdinal(rows, ranges.length).map((group) => [...groupCases(group).values()]);
-    const rangeOf: number[] = [];
-    ranges.forEach((range, r) => range.members.forEach((index) => (rangeOf[index] = r)));
-    return queries.map((query, index) => {
-      const cases = casesOfRange[rangeOf[index]!]!;
-      const start = query.start.getTime();
-      const end = query.end.getTime();
-      return cases.filter((c) => {
-        const at = c.milestones[query.completing]!.at.getTime();
-        return at >= start && at < end;
-      });
-    });
-  }
-
   async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
     const rows: MilestoneRow[] = attr
       ? await this.manager.query(
@@ -444,15 +369,20 @@ class PgScoringUnit implements ScoringUnit {
     return [...groupCases(rows).values()];
   }
 
-  async dependentTimes(queries: DependentCasesQuery[]): Promise<Date[][]> {
+  async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {
     if (queries.length === 0) return [];
-    const rows: Array<{ ord: string; at: Date }> = await this.manager.query(
-      `SELECT DISTINCT q.ord, date_trunc('hour', c.at) AS at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-              WITH ORDINALITY AS q(port, case_type, milestone, attr, value, from_at, ord)
-         JOIN case_milestone c
-           ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
-          AND c.attrs->>q.attr = q.value AND c.at >= q.from_at`,
+    const rows: MilestoneRow[] = await this.manager.query(
+      `WITH hit AS (
+         SELECT DISTINCT q.ord, c.port, c.case_type, c.case_id
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+                WITH ORDINALITY AS q(port, case_type, milestone, attr, value, from_at, ord)
+           JOIN case_milestone c
+             ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
+            AND c.attrs->>q.attr = q.value AND c.at >= q.from_at
+       )
+       SELECT hit.ord, m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
+         FROM hit JOIN case_milestone m
+           ON m.port = hit.port AND m.case_type = hit.case_type AND m.case_id = hit.case_id`,
       [
         queries.map((q) => q.port),
         queries.map((q) => q.caseType),
@@ -462,7 +392,118 @@ class PgScoringUnit implements ScoringUnit {
         queries.map((q) => q.from.toISOString()),
       ],
     );
-    return groupByOrdinal(rows, queries.length).map((group) => group.map((row) => row.at));
+    return groupByOrdinal(rows, queries.length).map((group) => [...groupCases(group).values()]);
+  }
+
+  async upsertSamples(samples: SampleRow[]): Promise<void> {
+    if (samples.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO kpi_sample AS k (port, kpi, case_id, at, value, den, num, den2, num2, grp)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[],
+                            $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::text[])
+       ON CONFLICT (port, kpi, case_id) DO UPDATE
+         SET at = excluded.at, value = excluded.value, den = excluded.den, num = excluded.num,
+             den2 = excluded.den2, num2 = excluded.num2, grp = excluded.grp
+         WHERE (k.at, k.value, k.den, k.num, k.den2, k.num2, k.grp)
+               IS DISTINCT FROM
+               (excluded.at, excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`,
+      [
+        samples.map((s) => s.port),
+        samples.map((s) => s.kpi),
+        samples.map((s) => s.caseId),
+        samples.map((s) => s.at.toISOString()),
+        samples.map((s) => s.value),
+        samples.map((s) => s.den),
+        samples.map((s) => s.num),
+        samples.map((s) => s.den2),
+        samples.map((s) => s.num2),
+        samples.map((s) => s.group),
+      ],
+    );
+  }
+
+  /**
+   * Sums and counts for every window in one statement; percentiles and distinct group counts,
+   * which sort, only for the windows whose KPI needs them.
+   */
+  async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
+    const stats: WindowStats[] = queries.map(() => ({
+      count: 0,
+      den: 0,
+      num: 0,
+      den2: 0,
+      num2: 0,
+      valued: 0,
+      percentile: null,
+      groups: 0,
+      groupsHit: 0,
+      groupsMissed: 0,
+    }));
+    if (queries.length === 0) return stats;
+    const windows = (subset: number[]) => [
+      subset.map((i) => queries[i]!.port),
+      subset.map((i) => queries[i]!.kpi),
+      subset.map((i) => queries[i]!.start.toISOString()),
+      subset.map((i) => queries[i]!.end.toISOString()),
+      subset.map((i) => i),
+    ];
+    const from = `unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS w(port, kpi, start_at, end_at, i)
+         JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at`;
+    const sums: Array<{
+      i: number;
+      count: string;
+      den: number;
+      num: number;
+      den2: number;
+      num2: number;
+      valued: string;
+    }> = await this.manager.query(
+      `SELECT w.i, count(*) AS count, sum(s.den) AS den, sum(s.num) AS num, sum(s.den2) AS den2,
+                sum(s.num2) AS num2, count(s.value) AS valued
+           FROM ${from} GROUP BY w.i`,
+      windows(queries.map((_, i) => i)),
+    );
+    for (const row of sums) {
+      Object.assign(stats[row.i]!, {
+        count: Number(row.count),
+        den: row.den,
+        num: row.num,
+        den2: row.den2,
+        num2: row.num2,
+        valued: Number(row.valued),
+      });
+    }
+    const withPercentile = queries.flatMap((q, i) => (q.percentile !== undefined ? [i] : []));
+    if (withPercentile.length > 0) {
+      const rows: Array<{ i: number; percentile: number | null }> = await this.manager.query(
+        `SELECT w.i, percentile_cont(w.fraction) WITHIN GROUP (ORDER BY s.value) AS percentile
+           FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::float8[])
+                AS w(port, kpi, start_at, end_at, i, fraction)
+           JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at
+          WHERE s.value IS NOT NULL
+          GROUP BY w.i, w.fraction`,
+        [...windows(withPercentile), withPercentile.map((i) => queries[i]!.percentile!)],
+      );
+      for (const row of rows) stats[row.i]!.percentile = row.percentile;
+    }
+    const withGroups = queries.flatMap((q, i) => (q.groups ? [i] : []));
+    if (withGroups.length > 0) {
+      const rows: Array<{ i: number; groups: string; hit: string; missed: string }> = await this.manager.query(
+        `SELECT w.i, count(DISTINCT s.grp) AS groups,
+                count(DISTINCT s.grp) FILTER (WHERE s.num > 0) AS hit,
+                count(DISTINCT s.grp) FILTER (WHERE s.num = 0) AS missed
+           FROM ${from} WHERE s.grp IS NOT NULL GROUP BY w.i`,
+        windows(withGroups),
+      );
+      for (const row of rows) {
+        Object.assign(stats[row.i]!, {
+          groups: Number(row.groups),
+          groupsHit: Number(row.hit),
+          groupsMissed: Number(row.missed),
+        });
+      }
+    }
+    return stats;
   }
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
@@ -583,14 +624,6 @@ class PgScoringUnit implements ScoringUnit {
       `SELECT DISTINCT port FROM case_milestone ORDER BY port`,
     );
     return rows.map((row) => row.port);
-  }
-
-  async completingTimes(port: string, caseType: string, completing: string): Promise<Date[]> {
-    const rows: Array<{ at: Date }> = await this.manager.query(
-      `SELECT DISTINCT date_trunc('hour', at) AS at FROM case_milestone WHERE port = $1 AND case_type = $2 AND milestone = $3`,
-      [port, caseType, completing],
-    );
-    return rows.map((row) => row.at);
   }
 
   async saveScores(scores: WindowScores[], computedAt: Date): Promise<number> {
