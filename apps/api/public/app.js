@@ -86,7 +86,10 @@
 
   async function scorecard(portId) {
     if (!state.scorecards.has(portId)) {
-      state.scorecards.set(portId, await api(`/v1/ports/${portId}/scorecard?grain=${$('#grain').value}&date=${$('#date').value}`));
+      state.scorecards.set(
+        portId,
+        await api(`/v1/ports/${portId}/scorecard?grain=${$('#grain').value}&date=${$('#date').value}`),
+      );
     }
     return state.scorecards.get(portId);
   }

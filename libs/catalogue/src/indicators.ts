@@ -107,7 +107,7 @@ export function touchedWindows(
   for (const at of instants) {
     for (const grain of GRAINS) {
       const window = windowOf(at, timeZone, grain);
-      unique.set(`${grain}|${window.start.toISOString()}`, window);
+      unique.set(`${grain}|${window.start.getTime()}`, window);
     }
   }
   return [...unique.values()];

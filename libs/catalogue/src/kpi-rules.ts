@@ -518,15 +518,26 @@ export function lineWithinCatalogue(line: ChargeLine, catalogue: EffectiveCatalo
   return lineFinding(line, catalogue) === 'compliant';
 }
 
-export function rulesForCaseType(caseType: string): KpiRule[] {
-  return KPI_RULES.filter((rule) => rule.caseType === caseType);
+const RULES_BY_CASE_TYPE = new Map<string, KpiRule[]>();
+for (const rule of KPI_RULES)
+  RULES_BY_CASE_TYPE.set(rule.caseType, [...(RULES_BY_CASE_TYPE.get(rule.caseType) ?? []), rule]);
+
+export function rulesForCaseType(caseType: string): readonly KpiRule[] {
+  return RULES_BY_CASE_TYPE.get(caseType) ?? [];
+}
+
+const DEPENDENTS_BY_CASE_TYPE = new Map<string, Array<{ rule: KpiRule; dependency: RuleDependency }>>();
+for (const rule of KPI_RULES) {
+  for (const dependency of rule.dependsOn ?? []) {
+    const list = DEPENDENTS_BY_CASE_TYPE.get(dependency.caseType) ?? [];
+    list.push({ rule, dependency });
+    DEPENDENTS_BY_CASE_TYPE.set(dependency.caseType, list);
+  }
 }
 
 /** Rules whose results depend on cases of another type (catalogues, credit histories). */
-export function rulesDependingOn(caseType: string): Array<{ rule: KpiRule; dependency: RuleDependency }> {
-  return KPI_RULES.flatMap((rule) =>
-    (rule.dependsOn ?? []).filter((d) => d.caseType === caseType).map((dependency) => ({ rule, dependency })),
-  );
+export function rulesDependingOn(caseType: string): ReadonlyArray<{ rule: KpiRule; dependency: RuleDependency }> {
+  return DEPENDENTS_BY_CASE_TYPE.get(caseType) ?? [];
 }
 
 /** Number of cases whose duration between the two milestones is negative: a data-quality finding. */

@@ -126,11 +126,32 @@ export function formatInZone(instant: Date, timeZone: string): string {
   return `${shifted}${sign}${hh}:${mm}`;
 }
 
+/**
+ * Windows by zone, grain and local date: every case of a day shares its day's windows, and
+ * working them out (offsets, midnights, texts) is most of the scorer's arithmetic.
+ */
+const windowCache = new Map<string, TimeWindow>();
+
+/** The window of a grain containing the instant. The result is shared: do not modify it. */
 export function windowOf(instant: Date, timeZone: string, grain: Grain): TimeWindow {
-  const first = firstLocalDate(localDate(instant, timeZone), grain);
-  const start = startOfLocalDate(first, timeZone);
-  const end = startOfLocalDate(nextLocalDate(first, grain), timeZone);
-  return { grain, start, end, startText: formatInZone(start, timeZone), endText: formatInZone(end, timeZone) };
+  const date = localDate(instant, timeZone);
+  const key = `${timeZone}|${grain}|${date.year * 10_000 + date.month * 100 + date.day}`;
+  let window = windowCache.get(key);
+  if (!window) {
+    if (windowCache.size >= 100_000) windowCache.clear();
+    const first = firstLocalDate(date, grain);
+    const start = startOfLocalDate(first, timeZone);
+    const end = startOfLocalDate(nextLocalDate(first, grain), timeZone);
+    window = Object.freeze({
+      grain,
+      start,
+      end,
+      startText: formatInZone(start, timeZone),
+      endText: formatInZone(end, timeZone),
+    });
+    windowCache.set(key, window);
+  }
+  return window;
 }
 
 /** The windows of every grain that contain the instant. */

@@ -266,7 +266,7 @@ export class WindowPlan {
 
   add(port: string, rule: KpiRule, window: TimeWindow): void {
     if (!this.catalogue.hasKpi(rule.kpi)) return;
-    const id = `${port}|${rule.kpi}|${window.grain}|${window.start.toISOString()}`;
+    const id = `${port}|${rule.kpi}|${window.grain}|${window.start.getTime()}`;
     if (!this.planned.has(id)) this.planned.set(id, { port, rule, window });
   }
 

@@ -298,19 +298,26 @@ class PgScoringUnit implements ScoringUnit {
 
   async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
     if (events.length === 0) return [];
+    // One JSON document rather than one array per column: serialising is native, not per element.
     const rows: Array<{ source: string; id: string }> = await this.manager.query(
       `INSERT INTO event (source, id, type, port, time, subject, data)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::jsonb[])
+       SELECT source, id, type, port, time, subject, data
+         FROM json_to_recordset($1::json)
+              AS x(source text, id text, type text, port text, time timestamptz, subject text, data jsonb)
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
       [
-        events.map((e) => e.source),
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => e.port),
-        events.map((e) => e.time),
-        events.map((e) => e.subject ?? null),
-        events.map((e) => JSON.stringify(e.data)),
+        JSON.stringify(
+          events.map((e) => ({
+            source: e.source,
+            id: e.id,
+            type: e.type,
+            port: e.port,
+            time: e.time,
+            subject: e.subject ?? null,
+            data: e.data,
+          })),
+        ),
       ],
     );
     const inserted = new Set(rows.map(eventKey));
@@ -339,18 +346,24 @@ class PgScoringUnit implements ScoringUnit {
     if (facts.length === 0) return;
     await this.manager.query(
       `INSERT INTO case_milestone AS c (port, case_type, case_id, milestone, at, attrs, event_key)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::text[])
+       SELECT port, case_type, case_id, milestone, at, attrs, event_key
+         FROM json_to_recordset($1::json)
+              AS x(port text, case_type text, case_id text, milestone text, at timestamptz, attrs jsonb, event_key text)
        ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
          SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
          WHERE (excluded.at, excluded.event_key) < (c.at, c.event_key)`,
       [
-        facts.map((f) => f.port),
-        facts.map((f) => f.caseType),
-        facts.map((f) => f.caseId),
-        facts.map((f) => f.milestone),
-        facts.map((f) => f.at.toISOString()),
-        facts.map((f) => JSON.stringify(f.attrs)),
-        facts.map((f) => f.eventKey),
+        JSON.stringify(
+          facts.map((f) => ({
+            port: f.port,
+            case_type: f.caseType,
+            case_id: f.caseId,
+            milestone: f.milestone,
+            at: f.at.toISOString(),
+            attrs: f.attrs,
+            event_key: f.eventKey,
+          })),
+        ),
       ],
     );
   }
@@ -399,8 +412,10 @@ class PgScoringUnit implements ScoringUnit {
     if (samples.length === 0) return;
     await this.manager.query(
       `INSERT INTO kpi_sample AS k (port, kpi, case_id, at, value, den, num, den2, num2, grp)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::float8[],
-                            $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::text[])
+       SELECT port, kpi, case_id, at, value, den, num, den2, num2, grp
+         FROM json_to_recordset($1::json)
+              AS x(port text, kpi text, case_id text, at timestamptz, value float8, den float8, num float8,
+                   den2 float8, num2 float8, grp text)
        ON CONFLICT (port, kpi, case_id) DO UPDATE
          SET at = excluded.at, value = excluded.value, den = excluded.den, num = excluded.num,
              den2 = excluded.den2, num2 = excluded.num2, grp = excluded.grp
@@ -408,16 +423,20 @@ class PgScoringUnit implements ScoringUnit {
                IS DISTINCT FROM
                (excluded.at, excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`,
       [
-        samples.map((s) => s.port),
-        samples.map((s) => s.kpi),
-        samples.map((s) => s.caseId),
-        samples.map((s) => s.at.toISOString()),
-        samples.map((s) => s.value),
-        samples.map((s) => s.den),
-        samples.map((s) => s.num),
-        samples.map((s) => s.den2),
-        samples.map((s) => s.num2),
-        samples.map((s) => s.group),
+        JSON.stringify(
+          samples.map((s) => ({
+            port: s.port,
+            kpi: s.kpi,
+            case_id: s.caseId,
+            at: s.at.toISOString(),
+            value: s.value,
+            den: s.den,
+            num: s.num,
+            den2: s.den2,
+            num2: s.num2,
+            grp: s.group,
+          })),
+        ),
       ],
     );
   }
