@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -23,6 +23,7 @@ export class BenchEnvironment {
   readonly bus: KafkaBus;
   readonly database: Client;
   private readonly children: ChildProcess[] = [];
+  private closing = false;
 
   private constructor(
     readonly runId: string,
@@ -63,7 +64,8 @@ export class BenchEnvironment {
       DATABASE_URL: this.infrastructure.databaseUrl,
       KAFKA_CLIENT_ID: `portscore-${this.runId}`,
       ...this.topics,
-      LOG_LEVEL: 'warn',
+      // --logs: every service logs each batch into test-artifacts/logs/bench-<service>.log.
+      LOG_LEVEL: process.argv.includes('--logs') ? 'info' : 'warn',
       NO_COLOR: '1',
     };
   }
@@ -78,15 +80,26 @@ export class BenchEnvironment {
           `--cpu-prof-name=${service}.cpuprofile`,
         ]
       : [];
+    if (process.argv.includes('--logs')) mkdirSync(join(ROOT, 'test-artifacts', 'logs'), { recursive: true });
+    const logs = process.argv.includes('--logs')
+      ? openSync(join(ROOT, 'test-artifacts', 'logs', `bench-${service}.log`), 'w')
+      : 'ignore';
     const child = spawn(
       process.execPath,
       [...profile, '-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
       {
         env: { ...this.env, ...extraEnv },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', logs, 'inherit'],
       },
     );
     this.children.push(child);
+    child.once('exit', (code, signal) => {
+      if (this.closing) return;
+      console.error(
+        `[bench] the ${service} exited (${signal ?? `code ${code}`}) before the bench ended; see its output above`,
+      );
+      process.exit(1);
+    });
     return child;
   }
 
@@ -95,6 +108,7 @@ export class BenchEnvironment {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       this.children.map(
         (child) =>

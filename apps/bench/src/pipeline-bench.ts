@@ -11,7 +11,7 @@ import { simulate } from '@portscore/simulator';
 
 import { BenchEnvironment, log, machine, option, ROOT, rssKb } from './bench-environment';
 
-const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile]
+const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile] [--logs]
 
 The whole pipeline on this machine: starts the local Kafka broker and PostgreSQL (or uses
 KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
@@ -28,7 +28,8 @@ KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
 
 Prints a table and, as its last line, one JSON object with every figure; writes the figures and
 the machine into docs/benchmarks.md (between the "latest run" markers). --profile writes a V8 CPU
-profile per service into test-artifacts/profiles/.`;
+profile per service into test-artifacts/profiles/; --logs keeps each service's log (one line per batch)
+in test-artifacts/logs/bench-<service>.log.`;
 
 const LATEST_START = '<!-- bench:latest:start -->';
 const LATEST_END = '<!-- bench:latest:end -->';

@@ -39,6 +39,12 @@ export interface PortscoreConfig {
   consumerConcurrency: number;
   /** Bytes a consumer fetches per partition at a time: bounds batch size and memory. */
   consumerMaxBatchBytes: number;
+  /**
+   * A fetch waits for this many bytes (or CONSUMER_MAX_WAIT_MS): fewer, larger batches, so fewer
+   * database commits (each one a disk flush) under a steady trickle.
+   */
+  consumerMinBatchBytes: number;
+  consumerMaxWaitMs: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -80,6 +86,8 @@ export const DEFAULTS = {
   INGEST_RETRY_BASE_MS: '500',
   CONSUMER_CONCURRENCY: '4',
   CONSUMER_MAX_BATCH_BYTES: String(4 * 1024 * 1024),
+  CONSUMER_MIN_BATCH_BYTES: String(64 * 1024),
+  CONSUMER_MAX_WAIT_MS: '100',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -157,6 +165,8 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
     consumerConcurrency: integer('CONSUMER_CONCURRENCY', 1, 64),
     consumerMaxBatchBytes: integer('CONSUMER_MAX_BATCH_BYTES', 64 * 1024, 64 * 1024 * 1024),
+    consumerMinBatchBytes: integer('CONSUMER_MIN_BATCH_BYTES', 1, 64 * 1024 * 1024),
+    consumerMaxWaitMs: integer('CONSUMER_MAX_WAIT_MS', 0, 10_000),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

@@ -12,6 +12,9 @@ export interface KafkaBatchTransportOptions {
   concurrency?: number;
   /** Bytes fetched per partition at a time (default 4 MiB). */
   maxBatchBytes?: number;
+  /** A fetch waits for this many bytes or `maxWaitMs`, whichever comes first. */
+  minBatchBytes?: number;
+  maxWaitMs?: number;
   /** Told after each committed batch (metrics). */
   onBatch?: ConsumerSpec['onBatch'];
 }
@@ -38,6 +41,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
           onBatch: this.options.onBatch,
           concurrency: this.options.concurrency,
           maxBatchBytes: this.options.maxBatchBytes,
+          minBatchBytes: this.options.minBatchBytes,
+          maxWaitMs: this.options.maxWaitMs,
         });
       }
       callback();

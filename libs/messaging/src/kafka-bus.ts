@@ -150,6 +150,8 @@ export class KafkaBus implements MessagePublisher {
       sessionTimeout: 10000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: spec.maxBatchBytes ?? 4 * 1024 * 1024,
+      minBytes: spec.minBatchBytes ?? 1,
+      maxWaitTimeInMs: spec.maxWaitMs ?? 5000,
       allowAutoTopicCreation: false,
     });
     this.consumers.push(consumer);

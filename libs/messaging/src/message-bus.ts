@@ -44,6 +44,9 @@ export interface ConsumerSpec {
   concurrency?: number;
   /** Bytes fetched per partition at a time, which bounds a batch (default 4 MiB). */
   maxBatchBytes?: number;
+  /** A fetch waits for this many bytes (default 1) or `maxWaitMs` (default 5000), whichever comes first. */
+  minBatchBytes?: number;
+  maxWaitMs?: number;
   /** Told after each committed batch: its size, time and the partition's remaining lag. */
   onBatch?: (stats: BatchStats) => void;
 }

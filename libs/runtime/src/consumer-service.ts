@@ -53,6 +53,8 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
           onBatch,
           concurrency: config.consumerConcurrency,
           maxBatchBytes: config.consumerMaxBatchBytes,
+          minBatchBytes: config.consumerMinBatchBytes,
+          maxWaitMs: config.consumerMaxWaitMs,
         }),
       },
       { inheritAppConfig: true },

@@ -20,6 +20,8 @@ export interface OutboxOptions {
  */
 export class IndicatorOutbox {
   private running: Promise<number> = Promise.resolve(0);
+  private pumping = false;
+  private again = false;
 
   constructor(
     private readonly store: ScoringStore,
@@ -32,6 +34,33 @@ export class IndicatorOutbox {
   flush(): Promise<number> {
     this.running = this.running.catch(() => 0).then(() => this.store.exclusivelyPublishing(() => this.drain()));
     return this.running;
+  }
+
+  /**
+   * Asks for a flush without waiting for it: a batch's commit does not wait for publishing, and
+   * however many batches ask while a flush runs, one more round serves them all. Errors go to
+   * `onError`; what was not sent stays pending for the next request or sweep.
+   */
+  request(onError: (error: unknown) => void): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().catch(onError);
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        this.again = false;
+        await this.flush();
+        // No await between this check and clearing the flag: a request cannot slip in between.
+        if (!this.again) break;
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   private async drain(): Promise<number> {

@@ -27,6 +27,8 @@ export class FilingsConsumer {
   @EventPattern('filings')
   async handle(@Payload() messages: IncomingMessage[]): Promise<void> {
     const first = messages[0]!;
+    const waited = Date.now() - Number(first.timestamp);
+    const started = performance.now();
     const command: IngestFilingsCommand = {
       filings: messages.map((message) => ({
         value: message.value,
@@ -59,7 +61,8 @@ export class FilingsConsumer {
         }
         this.logger.log(
           `${first.topic}/${first.partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
-            `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''}`,
+            `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''} ` +
+            `(oldest waited ${waited} ms; done in ${Math.round(performance.now() - started)} ms)`,
         );
         return;
       } catch (error) {

@@ -156,13 +156,20 @@ export class PgScoringStore implements ScoringStore {
 
   async markPublished(messages: IndicatorMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    // Only the version that was published: a newer computation stays pending.
+    // Only the version that was published: a newer computation stays pending. Rows a scoring
+    // transaction holds are skipped, never waited for (waiting while it waits for rows this
+    // statement holds is a deadlock); they stay pending and are sent again, which is harmless.
     await this.dataSource.query(
-      `UPDATE indicator i SET published_at = now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-              AS p(port, kpi, grain, window_start_text, computed_at)
-        WHERE i.port = p.port AND i.kpi = p.kpi AND i.grain = p.grain
-          AND i.window_start_text = p.window_start_text AND i.computed_at = p.computed_at`,
+      `WITH sent AS (
+         SELECT i.ctid AS row_id
+           FROM indicator i
+           JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                AS p(port, kpi, grain, window_start_text, computed_at)
+             ON i.port = p.port AND i.kpi = p.kpi AND i.grain = p.grain
+            AND i.window_start_text = p.window_start_text AND i.computed_at = p.computed_at
+            FOR UPDATE OF i SKIP LOCKED
+       )
+       UPDATE indicator SET published_at = now() FROM sent WHERE indicator.ctid = sent.row_id`,
       [
         messages.map((m) => m.port),
         messages.map((m) => m.kpi),
@@ -194,12 +201,18 @@ export class PgScoringStore implements ScoringStore {
 
   async markScoresPublished(messages: ScoreMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // As for indicators: rows held by a scoring transaction are skipped, not waited for.
     await this.dataSource.query(
-      `UPDATE score s SET published_at = now()
-         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])
-              AS p(port, measure, grain, window_start_text, computed_at)
-        WHERE s.port = p.port AND s.measure = p.measure AND s.grain = p.grain
-          AND s.window_start_text = p.window_start_text AND s.computed_at = p.computed_at`,
+      `WITH sent AS (
+         SELECT s.ctid AS row_id
+           FROM score s
+           JOIN unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])
+                AS p(port, measure, grain, window_start_text, computed_at)
+             ON s.port = p.port AND s.measure = p.measure AND s.grain = p.grain
+            AND s.window_start_text = p.window_start_text AND s.computed_at = p.computed_at
+            FOR UPDATE OF s SKIP LOCKED
+       )
+       UPDATE score SET published_at = now() FROM sent WHERE score.ctid = sent.row_id`,
       [
         messages.map((m) => m.port),
         messages.map((m) => (m.kind === 'port' ? 0 : m.measure!)),
