@@ -9,6 +9,7 @@ import { ApiKeys1795791000000 } from './migrations/1795791000000-api-keys';
 import { Scores1795792000000 } from './migrations/1795792000000-scores';
 import { DeadLetters1795793000000 } from './migrations/1795793000000-dead-letters';
 import { KpiSamples1795794000000 } from './migrations/1795794000000-kpi-samples';
+import { KpiDays1795795000000 } from './migrations/1795795000000-kpi-days';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   Scores1795792000000,
   DeadLetters1795793000000,
   KpiSamples1795794000000,
+  KpiDays1795795000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -1,4 +1,4 @@
-import { KPI_RULES, type MeasureCatalogue } from '@portscore/catalogue';
+import { GRAINS, KPI_RULES, type MeasureCatalogue } from '@portscore/catalogue';
 import type { PortRegistry } from '@portscore/contracts';
 import type { ScoringStore } from '@portscore/persistence';
 
@@ -53,7 +53,8 @@ export class RecomputeUseCase {
         });
       }
       const scoredWindows = await this.store.transaction((unit) => unit.scoredWindowsEndingAfter(port, new Date(0)));
-      const planned = plan.entries();
+      // Days first: a week or month adds up the sums its days were given before it.
+      const planned = plan.entries().sort((a, b) => GRAINS.indexOf(a.window.grain) - GRAINS.indexOf(b.window.grain));
       for (let start = 0; start < Math.max(planned.length, 1); start += this.chunkSize) {
         const chunk = planned.slice(start, start + this.chunkSize);
         const last = start + this.chunkSize >= planned.length;

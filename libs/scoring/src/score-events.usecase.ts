@@ -238,6 +238,7 @@ export async function evaluateWindows(
     planned.map(({ port, rule, window }) => ({
       port,
       kpi: rule.kpi,
+      grain: window.grain,
       start: window.start,
       end: window.end,
       ...(rule.percentile !== undefined ? { percentile: rule.percentile } : {}),

@@ -35,6 +35,8 @@ export interface SampleRow extends Sample {
 export interface WindowStatsQuery {
   port: string;
   kpi: string;
+  /** Day windows are summed from samples; weeks and months from the days' sums. */
+  grain: Grain;
   start: Date;
   end: Date;
   /** The percentile to compute, when the KPI needs one. */
@@ -74,7 +76,11 @@ export interface ScoringUnit {
   dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]>;
   /** Stores samples, replacing those of the same port, KPI and case. */
   upsertSamples(samples: SampleRow[]): Promise<void>;
-  /** The aggregates of each window's samples, in query order. */
+  /**
+   * The aggregates of each window's samples, in query order. The sums of a week or month are
+   * those of its days as of the latest call that included them, so every day whose samples
+   * changed must be asked for in the same call or an earlier one.
+   */
   windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]>;
   /** Saves indicators whose numbers changed; returns how many changed. */
   saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number>;
@@ -163,10 +169,10 @@ export class PgScoringStore implements ScoringStore {
       `WITH sent AS (
          SELECT i.ctid AS row_id
            FROM indicator i
-           JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-                AS p(port, kpi, grain, window_start_text, computed_at)
+           JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+                AS p(port, kpi, grain, window_start, computed_at)
              ON i.port = p.port AND i.kpi = p.kpi AND i.grain = p.grain
-            AND i.window_start_text = p.window_start_text AND i.computed_at = p.computed_at
+            AND i.window_start = p.window_start AND i.computed_at = p.computed_at
             FOR UPDATE OF i SKIP LOCKED
        )
        UPDATE indicator SET published_at = now() FROM sent WHERE indicator.ctid = sent.row_id`,
@@ -206,10 +212,10 @@ export class PgScoringStore implements ScoringStore {
       `WITH sent AS (
          SELECT s.ctid AS row_id
            FROM score s
-           JOIN unnest($1::text[], $2::smallint[], $3::text[], $4::text[], $5::timestamptz[])
-                AS p(port, measure, grain, window_start_text, computed_at)
+           JOIN unnest($1::text[], $2::smallint[], $3::text[], $4::timestamptz[], $5::timestamptz[])
+                AS p(port, measure, grain, window_start, computed_at)
              ON s.port = p.port AND s.measure = p.measure AND s.grain = p.grain
-            AND s.window_start_text = p.window_start_text AND s.computed_at = p.computed_at
+            AND s.window_start = p.window_start AND s.computed_at = p.computed_at
             FOR UPDATE OF s SKIP LOCKED
        )
        UPDATE score SET published_at = now() FROM sent WHERE score.ctid = sent.row_id`,
@@ -455,8 +461,9 @@ class PgScoringUnit implements ScoringUnit {
   }
 
   /**
-   * Sums and counts for every window in one statement; percentiles and distinct group counts,
-   * which sort, only for the windows whose KPI needs them.
+   * Sums and counts: of days from their samples (and kept in kpi_day), then of weeks and months
+   * from those days. Percentiles and distinct group counts, which sort, from the samples, only
+   * for the windows whose KPI needs them.
    */
   async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
     const stats: WindowStats[] = queries.map(() => ({
@@ -481,20 +488,50 @@ class PgScoringUnit implements ScoringUnit {
     ];
     const from = `unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS w(port, kpi, start_at, end_at, i)
          JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at`;
-    const sums: Array<{
-      i: number;
-      count: string;
-      den: number;
-      num: number;
-      den2: number;
-      num2: number;
-      valued: string;
-    }> = await this.manager.query(
-      `SELECT w.i, count(*) AS count, sum(s.den) AS den, sum(s.num) AS num, sum(s.den2) AS den2,
-                sum(s.num2) AS num2, count(s.value) AS valued
-           FROM ${from} GROUP BY w.i`,
-      windows(queries.map((_, i) => i)),
-    );
+    type SumRow = { i: number; count: string; den: number; num: number; den2: number; num2: number; valued: string };
+    const days = queries.flatMap((q, i) => (q.grain === 'day' ? [i] : []));
+    const longer = queries.flatMap((q, i) => (q.grain !== 'day' ? [i] : []));
+    const sums: SumRow[] = [];
+    if (days.length > 0) {
+      sums.push(
+        ...((await this.manager.query(
+          `WITH sums AS (
+             SELECT w.i, w.port, w.kpi, w.start_at, count(s.port) AS count, coalesce(sum(s.den), 0) AS den,
+                    coalesce(sum(s.num), 0) AS num, coalesce(sum(s.den2), 0) AS den2,
+                    coalesce(sum(s.num2), 0) AS num2, count(s.value) AS valued
+               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[])
+                    AS w(port, kpi, start_at, end_at, i)
+               LEFT JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at
+              GROUP BY w.i, w.port, w.kpi, w.start_at
+           ), kept AS (
+             INSERT INTO kpi_day AS d (port, kpi, day_start, count, den, num, den2, num2, valued)
+             SELECT port, kpi, start_at, count, den, num, den2, num2, valued FROM sums
+             ON CONFLICT (port, kpi, day_start) DO UPDATE
+               SET count = excluded.count, den = excluded.den, num = excluded.num, den2 = excluded.den2,
+                   num2 = excluded.num2, valued = excluded.valued
+               WHERE (d.count, d.den, d.num, d.den2, d.num2, d.valued)
+                     IS DISTINCT FROM
+                     (excluded.count, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.valued)
+           )
+           SELECT i, count, den, num, den2, num2, valued FROM sums`,
+          windows(days),
+        )) as SumRow[]),
+      );
+    }
+    if (longer.length > 0) {
+      // After the days above: a week or month adds up its days' sums.
+      sums.push(
+        ...((await this.manager.query(
+          `SELECT w.i, sum(d.count) AS count, sum(d.den) AS den, sum(d.num) AS num, sum(d.den2) AS den2,
+                  sum(d.num2) AS num2, sum(d.valued) AS valued
+             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[])
+                  AS w(port, kpi, start_at, end_at, i)
+             JOIN kpi_day d ON d.port = w.port AND d.kpi = w.kpi AND d.day_start >= w.start_at AND d.day_start < w.end_at
+            GROUP BY w.i`,
+          windows(longer),
+        )) as SumRow[]),
+      );
+    }
     for (const row of sums) {
       Object.assign(stats[row.i]!, {
         count: Number(row.count),
