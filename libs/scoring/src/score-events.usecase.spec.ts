@@ -236,4 +236,44 @@ describe('ScoreEventsUseCase, measure 1', () => {
     expect(sent).toContain(`${PORT}|index|month|${OCTOBER}`);
     expect(await outbox.flush()).toBe(0);
   });
+
+  it('serves requests made while a flush runs with one more round, without waiting', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS]]);
+    const rounds: number[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const outbox = new IndicatorOutbox(
+      store,
+      {
+        publish: async (topic, messages) => {
+          if (topic !== 'sw.indicators.v1') return;
+          rounds.push(messages.length);
+          if (rounds.length === 1) await held;
+        },
+      },
+      { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' },
+    );
+    const errors: unknown[] = [];
+    const savedFirst = store.indicators.size;
+    outbox.request((error) => errors.push(error));
+    // Three more batches ask while the first round is held at the broker.
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports);
+    const later = await useCase.execute({
+      events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')],
+    });
+    outbox.request((error) => errors.push(error));
+    outbox.request((error) => errors.push(error));
+    outbox.request((error) => errors.push(error));
+    release();
+    while (rounds.length < 2 || [...store.indicators.values()].some((entry) => !entry.published)) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // First round: everything saved before; second: what the later decision changed, once,
+    // whatever the number of requests.
+    expect(rounds[0]).toBe(savedFirst);
+    expect(later.indicatorsChanged).toBeGreaterThan(0);
+    expect(rounds[1]).toBe(later.indicatorsChanged);
+    expect(rounds).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
 });
