@@ -1,6 +1,6 @@
 import { type KpiResult, scoreKpi, type ScoredKpi } from './attainment';
 import type { MeasureCatalogue } from './catalogue';
-import { type CaseRecord, computeKpi, type KpiRule, type RuleContext } from './kpi-rules';
+import type { CaseRecord, KpiRule } from './kpi-rules';
 import { GRAINS, type Grain, type TimeWindow, windowOf } from './windows';
 
 /** One KPI value of one port for one window: the unit published on `sw.indicators.v1`. */
@@ -76,18 +76,6 @@ export function indicatorOf(
     windowEndText: window.endText,
     catalogueVersion: catalogue.version,
   };
-}
-
-/** The indicator of a KPI over the cases completing in a window (the reference computation). */
-export function computeIndicator(
-  catalogue: MeasureCatalogue,
-  rule: KpiRule,
-  port: string,
-  window: TimeWindow,
-  cases: readonly CaseRecord[],
-  context: RuleContext = {},
-): Indicator {
-  return indicatorOf(catalogue, rule, port, window, computeKpi(rule, cases, context));
 }
 
 /**

@@ -5,6 +5,8 @@ import { hoursBetween, percentileCont } from './statistics';
 export interface Milestone {
   at: Date;
   attrs: Record<string, unknown>;
+  /** The event that reported it, where known: breaks ties between reports of the same time. */
+  eventKey?: string;
 }
 
 /** A case with the earliest time (and attributes) of each milestone seen for it. */
@@ -129,16 +131,6 @@ export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowS
   stats.groupsHit = hit.size;
   stats.groupsMissed = missed.size;
   return stats;
-}
-
-/** A KPI over a window's cases: their samples, aggregated, finished. */
-export function computeKpi(rule: KpiRule, cases: readonly CaseRecord[], context: RuleContext = {}): KpiResult {
-  return rule.finish(
-    windowStats(
-      cases.map((record) => rule.sample(record, context)),
-      rule.percentile ?? 0.5,
-    ),
-  );
 }
 
 /** Duration in hours between two milestones; undefined when either is missing. */

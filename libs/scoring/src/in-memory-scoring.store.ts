@@ -254,11 +254,11 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   private records(facts: CaseFact[]): Map<string, CaseRecord> {
     const records = new Map<
       string,
-      CaseRecord & { milestones: Record<string, { at: Date; attrs: Record<string, unknown> }> }
+      CaseRecord & { milestones: Record<string, { at: Date; attrs: Record<string, unknown>; eventKey: string }> }
     >();
     for (const fact of facts) {
       const record = records.get(caseKey(fact)) ?? { caseId: fact.caseId, milestones: {} };
-      record.milestones[fact.milestone] = { at: fact.at, attrs: fact.attrs };
+      record.milestones[fact.milestone] = { at: fact.at, attrs: fact.attrs, eventKey: fact.eventKey };
       records.set(caseKey(fact), record);
     }
     return records;

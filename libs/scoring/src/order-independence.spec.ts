@@ -69,4 +69,27 @@ describe('order independence (property)', () => {
       expect(differences.slice(0, 5).map((key) => [key, reference.get(key), result.get(key)])).toEqual([]);
     },
   );
+
+  it('keeps the same report of a milestone whichever of two reports of the same time comes first', async () => {
+    // Two systems report a declaration's release at the same instant with different goods; the
+    // report with the smaller event key wins, in whatever order or batch the two arrive.
+    const original = events.find(
+      (e) => e.type === 'sw.clearance.milestone.v1' && (e.data as { milestone: string }).milestone === 'released',
+    )!;
+    const goods = (original.data as { goods: string }).goods === 'rnd_material' ? 'fresh_produce' : 'rnd_material';
+    const twin: CanonicalEvent = {
+      ...original,
+      source: 'urn:aaa:twin',
+      id: 'twin-1',
+      data: { ...(original.data as object), goods },
+    };
+    const rest = events.filter((e) => e !== original);
+    const twinLast = published(await scoreInBatches([[...rest, original], [twin]]));
+    const twinFirst = published(await scoreInBatches([[...rest, twin], [original]]));
+    const together = published(await scoreInBatches([[...rest, original, twin]]));
+    expect(twinLast).toEqual(twinFirst);
+    expect(twinLast).toEqual(together);
+    // And it did change something: the twin's goods count instead of the original's.
+    expect(twinLast).not.toEqual(reference);
+  });
 });

@@ -322,15 +322,26 @@ function uniqueCases(facts: CaseFact[]): CaseRef[] {
   return [...refs.values()];
 }
 
-/** The cases as they are after the facts: each milestone keeps its earliest time. */
+/**
+ * The cases as they are after the facts, as stored: each milestone keeps its earliest report
+ * (ties: the smaller event key, as `earlierFact` and the database decide).
+ */
 function applyFacts(before: Map<string, CaseRecord>, facts: CaseFact[]): Map<string, CaseRecord> {
   const after = new Map<string, CaseRecord>();
   for (const fact of facts) {
     const key = caseKey(fact);
     const record = after.get(key) ?? { caseId: fact.caseId, milestones: { ...before.get(key)?.milestones } };
     const known = record.milestones[fact.milestone];
-    if (!known || fact.at < known.at) {
-      (record.milestones as Record<string, unknown>)[fact.milestone] = { at: fact.at, attrs: fact.attrs };
+    const earlier =
+      !known ||
+      fact.at.getTime() < known.at.getTime() ||
+      (fact.at.getTime() === known.at.getTime() && known.eventKey !== undefined && fact.eventKey < known.eventKey);
+    if (earlier) {
+      (record.milestones as Record<string, unknown>)[fact.milestone] = {
+        at: fact.at,
+        attrs: fact.attrs,
+        eventKey: fact.eventKey,
+      };
     }
     after.set(key, record);
   }

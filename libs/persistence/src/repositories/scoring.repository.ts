@@ -284,6 +284,7 @@ interface MilestoneRow {
   milestone: string;
   at: Date;
   attrs: Record<string, unknown>;
+  event_key?: string;
 }
 
 function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
@@ -295,7 +296,11 @@ function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
       record = { caseId: row.case_id, milestones: {} };
       cases.set(key, record);
     }
-    record.milestones[row.milestone] = { at: row.at, attrs: row.attrs };
+    record.milestones[row.milestone] = {
+      at: row.at,
+      attrs: row.attrs,
+      ...(row.event_key !== undefined ? { eventKey: row.event_key } : {}),
+    };
   }
   return cases;
 }
@@ -352,7 +357,7 @@ class PgScoringUnit implements ScoringUnit {
   async loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>> {
     if (refs.length === 0) return new Map();
     const rows: MilestoneRow[] = await this.manager.query(
-      `SELECT m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
+      `SELECT m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs, m.event_key
          FROM case_milestone m
          JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) AS r(port, case_type, case_id)
            ON m.port = r.port AND m.case_type = r.case_type AND m.case_id = r.case_id`,
@@ -370,7 +375,7 @@ class PgScoringUnit implements ScoringUnit {
               AS x(port text, case_type text, case_id text, milestone text, at timestamptz, attrs jsonb, event_key text)
        ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
          SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
-         WHERE (excluded.at, excluded.event_key) < (c.at, c.event_key)`,
+         WHERE (excluded.at, excluded.event_key COLLATE "C") < (c.at, c.event_key COLLATE "C")`,
       [
         JSON.stringify(
           facts.map((f) => ({
