@@ -40,7 +40,8 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
       60_000,
       async () =>
         Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
-        Number((await database.query('SELECT count(*) AS n FROM indicator WHERE published_at IS NOT NULL'))[0].n) > 0,
+        Number((await database.query('SELECT count(*) AS n FROM indicator'))[0].n) > 0 &&
+        Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
     );
     const rows: Array<{ outcome: string; n: number }> = await database.query(
       `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,

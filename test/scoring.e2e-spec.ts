@@ -59,14 +59,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     }
     await waitUntil(`the scorer stored ${distinct} events`, 120_000, async () => (await eventCount()) === distinct);
     const expected = JSON.parse(readFileSync(join(ROOT, 'test/golden/expected.json'), 'utf8')) as GoldenExpected;
-    const pending = async () =>
-      Number(
-        (
-          await database.query(
-            'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
-          )
-        )[0].n,
-      );
+    const pending = async () => Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n);
     await waitUntil('the outbox is empty', 60_000, async () => (await pending()) === 0);
     await waitUntil('the topics hold every expected key', 60_000, () => {
       const latest = indicators.latestByKey<IndicatorMessage>();
@@ -201,8 +194,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     await waitUntil(
       'the outbox is empty',
       60_000,
-      async () =>
-        Number((await database.query('SELECT count(*) AS n FROM indicator WHERE published_at IS NULL'))[0].n) === 0,
+      async () => Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
     );
     const stale = await database.query(`SELECT count(*) AS n FROM indicator WHERE catalogue_version <> '2025.1'`);
     expect(Number(stale[0].n)).toBe(0);

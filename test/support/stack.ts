@@ -200,8 +200,6 @@ export async function waitUntilDigested(
     timeoutMs,
     async () =>
       (await count('SELECT count(*) AS n FROM event')) === accepted &&
-      (await count(
-        'SELECT (SELECT count(*) FROM indicator WHERE published_at IS NULL) + (SELECT count(*) FROM score WHERE published_at IS NULL) AS n',
-      )) === 0,
+      (await count('SELECT count(*) AS n FROM outbox')) === 0,
   );
 }

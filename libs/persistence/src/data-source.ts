@@ -10,6 +10,7 @@ import { Scores1795792000000 } from './migrations/1795792000000-scores';
 import { DeadLetters1795793000000 } from './migrations/1795793000000-dead-letters';
 import { KpiSamples1795794000000 } from './migrations/1795794000000-kpi-samples';
 import { KpiDays1795795000000 } from './migrations/1795795000000-kpi-days';
+import { OutboxTable1795796000000 } from './migrations/1795796000000-outbox-table';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   DeadLetters1795793000000,
   KpiSamples1795794000000,
   KpiDays1795795000000,
+  OutboxTable1795796000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -23,6 +23,7 @@ import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import {
   type CaseRef,
   type DependentCasesQuery,
+  type OutboxPage,
   type SampleRow,
   type ScoringStore,
   type ScoringUnit,
@@ -36,7 +37,6 @@ interface StoredScore {
   window: TimeWindow;
   basis: string;
   computedAt: Date;
-  published: boolean;
 }
 
 /** A ScoringStore in memory with the semantics of the PostgreSQL one, for tests without a database. */
@@ -48,7 +48,10 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   private readonly factsByKind = new Map<string, Map<string, CaseFact>>();
   /** port|kpi → case id → sample. */
   readonly samples = new Map<string, Map<string, SampleRow>>();
-  readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date; published: boolean }>();
+  readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date }>();
+  /** Changed indicators and scores not yet sent, oldest first. */
+  readonly outbox: Array<{ id: string; kind: 'indicator' | 'score'; key: string }> = [];
+  private nextOutboxId = 1;
   readonly scores = new Map<string, StoredScore>();
 
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T> {
@@ -139,7 +142,8 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
         known.indicator.catalogueVersion === indicator.catalogueVersion
       )
         continue;
-      this.indicators.set(key, { indicator, computedAt, published: false });
+      this.indicators.set(key, { indicator, computedAt });
+      this.outbox.push({ id: String(this.nextOutboxId++), kind: 'indicator', key });
       changed += 1;
     }
     return changed;
@@ -186,7 +190,8 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
         known.message.catalogueVersion === message.catalogueVersion
       )
         return;
-      this.scores.set(key, { message, window, basis, computedAt, published: false });
+      this.scores.set(key, { message, window, basis, computedAt });
+      this.outbox.push({ id: String(this.nextOutboxId++), kind: 'score', key });
       changed += 1;
     };
     for (const s of scores) {
@@ -212,32 +217,26 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return [...new Set([...this.facts.values()].map((f) => f.port))].sort();
   }
 
-  async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
-    return [...this.indicators.values()]
-      .filter((entry) => !entry.published)
-      .slice(0, limit)
-      .map((entry) => toIndicatorMessage(entry.indicator, entry.computedAt));
-  }
-
-  async markPublished(messages: IndicatorMessage[]): Promise<void> {
-    for (const message of messages) {
-      const entry = this.indicators.get(indicatorKey(message));
-      if (entry && entry.computedAt.toISOString() === message.computedAt) entry.published = true;
+  async pendingOutbox(limit: number): Promise<OutboxPage> {
+    const page = this.outbox.slice(0, limit);
+    const indicators = new Map<string, IndicatorMessage>();
+    const scores = new Map<string, ScoreMessage>();
+    for (const { kind, key } of page) {
+      if (kind === 'indicator') {
+        const entry = this.indicators.get(key)!;
+        indicators.set(key, toIndicatorMessage(entry.indicator, entry.computedAt));
+      } else {
+        const entry = this.scores.get(key)!;
+        scores.set(key, { ...entry.message, computedAt: entry.computedAt.toISOString() });
+      }
     }
+    return { ids: page.map((entry) => entry.id), indicators: [...indicators.values()], scores: [...scores.values()] };
   }
 
-  async unpublishedScores(limit: number): Promise<ScoreMessage[]> {
-    return [...this.scores.values()]
-      .filter((s) => !s.published)
-      .slice(0, limit)
-      .map((s) => ({ ...s.message, computedAt: s.computedAt.toISOString() }));
-  }
-
-  async markScoresPublished(messages: ScoreMessage[]): Promise<void> {
-    for (const message of messages) {
-      const entry = this.scores.get(scoreKey(message));
-      if (entry && entry.computedAt.toISOString() === message.computedAt) entry.published = true;
-    }
+  async removeFromOutbox(ids: string[]): Promise<void> {
+    const sent = new Set(ids);
+    const kept = this.outbox.filter((entry) => !sent.has(entry.id));
+    this.outbox.splice(0, this.outbox.length, ...kept);
   }
 
   /** port|kpi|grain|windowStart → the stored indicator. */

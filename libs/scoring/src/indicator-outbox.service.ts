@@ -67,9 +67,8 @@ export class IndicatorOutbox {
     const pageSize = this.options.pageSize ?? 5000;
     let sent = 0;
     for (;;) {
-      const indicators = await this.store.unpublishedIndicators(pageSize);
-      const scores = await this.store.unpublishedScores(pageSize);
-      if (indicators.length === 0 && scores.length === 0) return sent;
+      const { ids, indicators, scores } = await this.store.pendingOutbox(pageSize);
+      if (ids.length === 0) return sent;
       await Promise.all([
         this.publisher.publish(
           this.topics.indicators,
@@ -88,11 +87,10 @@ export class IndicatorOutbox {
           })),
         ),
       ]);
-      await this.store.markPublished(indicators);
-      await this.store.markScoresPublished(scores);
+      await this.store.removeFromOutbox(ids);
       sent += indicators.length + scores.length;
       this.options.onPublished?.({ indicators: indicators.length, scores: scores.length });
-      if (indicators.length < pageSize && scores.length < pageSize) return sent;
+      if (ids.length < pageSize) return sent;
     }
   }
 }

@@ -265,7 +265,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
     outbox.request((error) => errors.push(error));
     outbox.request((error) => errors.push(error));
     release();
-    while (rounds.length < 2 || [...store.indicators.values()].some((entry) => !entry.published)) {
+    while (rounds.length < 2 || store.outbox.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
     }
     // First round: everything saved before; second: what the later decision changed, once,

@@ -17,5 +17,4 @@ export class IndicatorEntity {
   @Column({ type: 'boolean' }) scored!: boolean;
   @Column({ name: 'catalogue_version', type: 'text' }) catalogueVersion!: string;
   @Column({ name: 'computed_at', type: 'timestamptz' }) computedAt!: Date;
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
 }

@@ -13,7 +13,7 @@ import type {
   WindowScores,
   WindowStats,
 } from '@portscore/catalogue';
-import { caseKey } from '@portscore/catalogue';
+import { caseKey, indicatorKey, scoreKey } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -106,11 +106,19 @@ export interface ScoringStore {
    * land on a topic after a newer one.
    */
   exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T>;
-  /** Indicators saved but not yet published (the outbox), oldest first. */
-  unpublishedIndicators(limit: number): Promise<IndicatorMessage[]>;
-  markPublished(messages: IndicatorMessage[]): Promise<void>;
-  unpublishedScores(limit: number): Promise<ScoreMessage[]>;
-  markScoresPublished(messages: ScoreMessage[]): Promise<void>;
+  /**
+   * The oldest page of the outbox: the ids of its entries and the stored value of each indicator
+   * and score they name (once per key, however many entries name it).
+   */
+  pendingOutbox(limit: number): Promise<OutboxPage>;
+  /** Removes sent entries; an entry added after the page was read stays. */
+  removeFromOutbox(ids: string[]): Promise<void>;
+}
+
+export interface OutboxPage {
+  ids: string[];
+  indicators: IndicatorMessage[];
+  scores: ScoreMessage[];
 }
 
 export function windowKey(window: WindowRef): string {
@@ -150,83 +158,45 @@ export class PgScoringStore implements ScoringStore {
     }
   }
 
-  async unpublishedIndicators(limit: number): Promise<IndicatorMessage[]> {
-    const rows: IndicatorRow[] = await this.dataSource.query(
-      `SELECT port, measure, kpi, grain, window_start_text, window_end_text, value, samples, target,
-              attainment, scored, catalogue_version, computed_at
-         FROM indicator WHERE published_at IS NULL ORDER BY computed_at LIMIT $1`,
+  async pendingOutbox(limit: number): Promise<OutboxPage> {
+    const rows: Array<
+      { id: string; kind: 'indicator' | 'score' } & Partial<IndicatorRow> & Partial<Omit<ScoreRow, keyof IndicatorRow>>
+    > = await this.dataSource.query(
+      `SELECT o.id, o.kind, coalesce(i.port, s.port) AS port, coalesce(i.measure, s.measure) AS measure, i.kpi,
+              coalesce(i.grain, s.grain) AS grain,
+              coalesce(i.window_start_text, s.window_start_text) AS window_start_text,
+              coalesce(i.window_end_text, s.window_end_text) AS window_end_text,
+              i.value, i.samples, i.target, i.attainment, i.scored, s.score, s.coverage,
+              coalesce(i.catalogue_version, s.catalogue_version) AS catalogue_version,
+              coalesce(i.computed_at, s.computed_at) AS computed_at
+         FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) o
+         LEFT JOIN indicator i
+           ON o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi AND i.grain = o.grain
+          AND i.window_start = o.window_start
+         LEFT JOIN score s
+           ON o.kind = 'score' AND s.port = o.port AND s.measure = o.measure AND s.grain = o.grain
+          AND s.window_start = o.window_start
+        ORDER BY o.id`,
       [limit],
     );
-    return rows.map(toMessage);
+    const indicators = new Map<string, IndicatorMessage>();
+    const scores = new Map<string, ScoreMessage>();
+    for (const row of rows) {
+      if (row.computed_at === null || row.computed_at === undefined) continue;
+      if (row.kind === 'indicator') {
+        const message = toMessage(row as IndicatorRow);
+        indicators.set(indicatorKey(message), message);
+      } else {
+        const message = toScoreMessage(row as ScoreRow);
+        scores.set(scoreKey(message), message);
+      }
+    }
+    return { ids: rows.map((row) => row.id), indicators: [...indicators.values()], scores: [...scores.values()] };
   }
 
-  async markPublished(messages: IndicatorMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    // Only the version that was published: a newer computation stays pending. Rows a scoring
-    // transaction holds are skipped, never waited for (waiting while it waits for rows this
-    // statement holds is a deadlock); they stay pending and are sent again, which is harmless.
-    await this.dataSource.query(
-      `WITH sent AS (
-         SELECT i.ctid AS row_id
-           FROM indicator i
-           JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                AS p(port, kpi, grain, window_start, computed_at)
-             ON i.port = p.port AND i.kpi = p.kpi AND i.grain = p.grain
-            AND i.window_start = p.window_start AND i.computed_at = p.computed_at
-            FOR UPDATE OF i SKIP LOCKED
-       )
-       UPDATE indicator SET published_at = now() FROM sent WHERE indicator.ctid = sent.row_id`,
-      [
-        messages.map((m) => m.port),
-        messages.map((m) => m.kpi),
-        messages.map((m) => m.grain),
-        messages.map((m) => m.windowStart),
-        messages.map((m) => m.computedAt),
-      ],
-    );
-  }
-
-  async unpublishedScores(limit: number): Promise<ScoreMessage[]> {
-    const rows: ScoreRow[] = await this.dataSource.query(
-      `SELECT port, measure, grain, window_start_text, window_end_text, score, coverage, catalogue_version, computed_at
-         FROM score WHERE published_at IS NULL ORDER BY computed_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => ({
-      kind: row.measure === 0 ? 'port' : 'measure',
-      port: row.port,
-      ...(row.measure === 0 ? { coverage: row.coverage! } : { measure: row.measure }),
-      grain: row.grain,
-      windowStart: row.window_start_text,
-      windowEnd: row.window_end_text,
-      score: row.score,
-      catalogueVersion: row.catalogue_version,
-      computedAt: row.computed_at.toISOString(),
-    }));
-  }
-
-  async markScoresPublished(messages: ScoreMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    // As for indicators: rows held by a scoring transaction are skipped, not waited for.
-    await this.dataSource.query(
-      `WITH sent AS (
-         SELECT s.ctid AS row_id
-           FROM score s
-           JOIN unnest($1::text[], $2::smallint[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                AS p(port, measure, grain, window_start, computed_at)
-             ON s.port = p.port AND s.measure = p.measure AND s.grain = p.grain
-            AND s.window_start = p.window_start AND s.computed_at = p.computed_at
-            FOR UPDATE OF s SKIP LOCKED
-       )
-       UPDATE score SET published_at = now() FROM sent WHERE score.ctid = sent.row_id`,
-      [
-        messages.map((m) => m.port),
-        messages.map((m) => (m.kind === 'port' ? 0 : m.measure!)),
-        messages.map((m) => m.grain),
-        messages.map((m) => m.windowStart),
-        messages.map((m) => m.computedAt),
-      ],
-    );
+  async removeFromOutbox(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
   }
 }
 
@@ -256,6 +226,20 @@ interface ScoreRow {
   coverage: number | null;
   catalogue_version: string;
   computed_at: Date;
+}
+
+function toScoreMessage(row: ScoreRow): ScoreMessage {
+  return {
+    kind: row.measure === 0 ? 'port' : 'measure',
+    port: row.port,
+    ...(row.measure === 0 ? { coverage: row.coverage! } : { measure: Number(row.measure) }),
+    grain: row.grain,
+    windowStart: row.window_start_text,
+    windowEnd: row.window_end_text,
+    score: row.score,
+    catalogueVersion: row.catalogue_version,
+    computedAt: row.computed_at.toISOString(),
+  };
 }
 
 function toMessage(row: IndicatorRow): IndicatorMessage {
@@ -583,21 +567,26 @@ class PgScoringUnit implements ScoringUnit {
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
     if (indicators.length === 0) return 0;
     const changed: unknown[] = await this.manager.query(
-      `INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
+      // Each changed indicator also enters the outbox, in the same statement.
+      `WITH changed AS (
+       INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
                                    measure, value, samples, target, attainment, scored, catalogue_version,
-                                   computed_at, published_at)
-       SELECT p.*, $15::timestamptz, NULL
+                                   computed_at)
+       SELECT p.*, $15::timestamptz
          FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
                      $8::smallint[], $9::float8[], $10::int[], $11::float8[], $12::float8[], $13::bool[], $14::text[]) AS p
        ON CONFLICT (port, kpi, grain, window_start) DO UPDATE
          SET value = excluded.value, samples = excluded.samples, target = excluded.target,
              attainment = excluded.attainment, scored = excluded.scored,
-             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at,
-             published_at = NULL
+             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
          WHERE (i.value, i.samples, i.target, i.attainment, i.scored, i.catalogue_version)
                IS DISTINCT FROM
                (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
                 excluded.catalogue_version)
+       RETURNING i.port, i.kpi, i.grain, i.window_start
+       )
+       INSERT INTO outbox (kind, port, kpi, grain, window_start)
+       SELECT 'indicator', port, kpi, grain, window_start FROM changed
        RETURNING 1`,
       [
         indicators.map((x) => x.port),
@@ -713,16 +702,21 @@ class PgScoringUnit implements ScoringUnit {
     ]);
     if (rows.length === 0) return 0;
     const changed: unknown[] = await this.manager.query(
-      `INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
-                               score, basis, coverage, catalogue_version, computed_at, published_at)
-       SELECT p.*, $12::timestamptz, NULL
+      `WITH changed AS (
+       INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
+                               score, basis, coverage, catalogue_version, computed_at)
+       SELECT p.*, $12::timestamptz
          FROM unnest($1::text[], $2::smallint[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
                      $8::float8[], $9::text[], $10::float8[], $11::text[]) AS p
        ON CONFLICT (port, measure, grain, window_start) DO UPDATE
          SET score = excluded.score, basis = excluded.basis, coverage = excluded.coverage,
-             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at, published_at = NULL
+             catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
          WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
                IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
+       RETURNING s.port, s.measure, s.grain, s.window_start
+       )
+       INSERT INTO outbox (kind, port, measure, grain, window_start)
+       SELECT 'score', port, measure, grain, window_start FROM changed
        RETURNING 1`,
       [
         rows.map((r) => r.s.port),
