@@ -136,7 +136,12 @@ async function main(): Promise<void> {
       await bench.bus.publish(bench.topics.TOPIC_FILINGS!, [...slice, ...probe(probePort.id, k, decided)]);
     }
     await until('every probe is counted on the indicators topic', async () => arrivals.length >= probeSent.length);
-    const latencies = probeSent.map((at, k) => arrivals[k]! - at).sort((a, b) => a - b);
+    const inOrder = probeSent.map((at, k) => arrivals[k]! - at);
+    if (process.argv.includes('--logs')) {
+      // Each probe's latency in the order sent: shows whether slow ones cluster in time.
+      writeFileSync(join(ROOT, 'test-artifacts', 'logs', 'bench-probes.json'), JSON.stringify(inOrder));
+    }
+    const latencies = [...inOrder].sort((a, b) => a - b);
     clearInterval(sampler);
 
     // 3. The ceiling: Kafka's consumer performance tool over the same filings.

@@ -11,7 +11,7 @@ export interface OutboxOptions {
   /** Rows read and sent per round (default 5000). */
   pageSize?: number;
   /** Told after each round what was sent (metrics). */
-  onPublished?: (sent: { indicators: number; scores: number }) => void;
+  onPublished?: (sent: { indicators: number; scores: number; ms: number }) => void;
 }
 
 /**
@@ -67,6 +67,7 @@ export class IndicatorOutbox {
     const pageSize = this.options.pageSize ?? 5000;
     let sent = 0;
     for (;;) {
+      const started = performance.now();
       const { ids, indicators, scores } = await this.store.pendingOutbox(pageSize);
       if (ids.length === 0) return sent;
       await Promise.all([
@@ -89,7 +90,11 @@ export class IndicatorOutbox {
       ]);
       await this.store.removeFromOutbox(ids);
       sent += indicators.length + scores.length;
-      this.options.onPublished?.({ indicators: indicators.length, scores: scores.length });
+      this.options.onPublished?.({
+        indicators: indicators.length,
+        scores: scores.length,
+        ms: performance.now() - started,
+      });
       if (ids.length < pageSize) return sent;
     }
   }

@@ -1,4 +1,4 @@
-import { Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { PortscoreConfig } from '@portscore/config';
 import type { PortRegistry } from '@portscore/contracts';
 import { KafkaBus } from '@portscore/messaging';
@@ -11,6 +11,8 @@ import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
 import { EventsConsumer } from './events.consumer';
 
 const SCORING_STORE = Symbol('ScoringStore');
+
+const outboxLogger = new Logger('IndicatorOutbox');
 
 @Module({
   controllers: [EventsConsumer],
@@ -38,6 +40,9 @@ const SCORING_STORE = Symbol('ScoringStore');
             onPublished: (sent) => {
               metrics.published.inc({ topic: config.topics.indicators }, sent.indicators);
               metrics.published.inc({ topic: config.topics.scores }, sent.scores);
+              outboxLogger.log(
+                `outbox round: ${sent.indicators} indicators and ${sent.scores} scores published in ${Math.round(sent.ms)} ms`,
+              );
             },
           },
         ),
