@@ -22,7 +22,7 @@ KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
      250 ms);
   2. latency: R filings/s (default 2,000) offered for S seconds (default 30) while probe cases of
      measure 1 are filed ten times a second on a port of their own; p50/p99 from publishing a
-     probe to the indicator update (on sw.indicators.v1) that counts it;
+     probe to the indicator update (on sw.indicators.v1, by its record timestamp) that counts it;
   3. peak RSS of the gateway and the scorer;
   4. the ceiling: Kafka's own ConsumerPerformance tool reading the same N filings from the same
      topic on the same machine, and the ratio of the pipeline's throughput to it.
@@ -113,11 +113,13 @@ async function main(): Promise<void> {
       topic: bench.topics.TOPIC_INDICATORS!,
       fromBeginning: true,
       handler: async (messages) => {
-        const now = Date.now();
         for (const message of messages) {
           if (!message.key?.startsWith(`${probePort.id}|m1.instant_share|day|`)) continue;
           const { samples } = JSON.parse(message.value.toString('utf8')) as { samples: number };
-          for (let k = arrivals.length; k < samples; k += 1) arrivals.push(now);
+          // When the scorer put the update on the topic (the record's timestamp, same machine
+          // clock), not when this reader got to it: it starts behind the bulk phase's updates.
+          const publishedAt = Number(message.timestamp);
+          for (let k = arrivals.length; k < samples; k += 1) arrivals.push(publishedAt);
         }
       },
     });
