@@ -97,9 +97,10 @@ function flag(inDenominator: boolean, inNumerator: boolean): Sample {
 }
 
 /** The aggregates of samples, as PostgreSQL computes them for a window (the reference implementation). */
-export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowStats {
-  const stats: WindowStats = {
-    count: samples.length,
+/** The aggregates of a window without samples. */
+export function emptyWindowStats(): WindowStats {
+  return {
+    count: 0,
     den: 0,
     num: 0,
     den2: 0,
@@ -110,6 +111,10 @@ export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowS
     groupsHit: 0,
     groupsMissed: 0,
   };
+}
+
+export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowStats {
+  const stats: WindowStats = { ...emptyWindowStats(), count: samples.length };
   const values: number[] = [];
   const groups = new Set<string>();
   const hit = new Set<string>();

@@ -13,7 +13,7 @@ import type {
   WindowScores,
   WindowStats,
 } from '@portscore/catalogue';
-import { caseKey, indicatorKey, scoreKey } from '@portscore/catalogue';
+import { caseKey, emptyWindowStats, indicatorKey, scoreKey } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -455,18 +455,7 @@ class PgScoringUnit implements ScoringUnit {
    * for the windows whose KPI needs them.
    */
   async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
-    const stats: WindowStats[] = queries.map(() => ({
-      count: 0,
-      den: 0,
-      num: 0,
-      den2: 0,
-      num2: 0,
-      valued: 0,
-      percentile: null,
-      groups: 0,
-      groupsHit: 0,
-      groupsMissed: 0,
-    }));
+    const stats: WindowStats[] = queries.map(emptyWindowStats);
     if (queries.length === 0) return stats;
     const windows = (subset: number[]) => [
       subset.map((i) => queries[i]!.port),
