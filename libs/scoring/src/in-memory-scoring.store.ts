@@ -50,7 +50,7 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   readonly samples = new Map<string, Map<string, SampleRow>>();
   readonly indicators = new Map<string, { indicator: Indicator; computedAt: Date }>();
   /** Changed indicators and scores not yet sent, oldest first. */
-  readonly outbox: Array<{ id: string; kind: 'indicator' | 'score'; key: string }> = [];
+  outbox: Array<{ id: string; kind: 'indicator' | 'score'; key: string }> = [];
   private nextOutboxId = 1;
   readonly scores = new Map<string, StoredScore>();
 
@@ -235,8 +235,7 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
 
   async removeFromOutbox(ids: string[]): Promise<void> {
     const sent = new Set(ids);
-    const kept = this.outbox.filter((entry) => !sent.has(entry.id));
-    this.outbox.splice(0, this.outbox.length, ...kept);
+    this.outbox = this.outbox.filter((entry) => !sent.has(entry.id));
   }
 
   /** port|kpi|grain|windowStart → the stored indicator. */

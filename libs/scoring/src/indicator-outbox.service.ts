@@ -15,7 +15,7 @@ export interface OutboxOptions {
 }
 
 /**
- * Publishes indicators and scores that were saved but not yet sent, then marks them sent. Saved
+ * Publishes the indicators and scores the outbox names, then removes those entries. Saved
  * values are the truth; a crash between save and send leaves them pending for the next flush.
  */
 export class IndicatorOutbox {

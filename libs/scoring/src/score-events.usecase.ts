@@ -78,7 +78,7 @@ export interface PlannedWindow {
   window: TimeWindow;
 }
 
-/** A case to sample again: as it is now, as it was before the batch, and the rules to sample it for. */
+/** A case to sample again for the KPIs of its type: as it is now, and as it was before the batch. */
 export interface CaseToSample {
   ref: CaseRef;
   record: CaseRecord;
@@ -199,7 +199,7 @@ export async function sampleCases(
   cases: CaseToSample[],
   plan: WindowPlan,
   timeZoneOf: (port: string) => string,
-): Promise<number> {
+): Promise<void> {
   const contexts = await loadContexts(unit, cases);
   const samples: SampleRow[] = [];
   for (const { ref, record, before } of cases) {
@@ -213,7 +213,6 @@ export async function sampleCases(
     }
   }
   await unit.upsertSamples(samples);
-  return samples.length;
 }
 
 /**

@@ -102,7 +102,7 @@ export interface ScoringStore {
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T>;
   /**
    * Runs `work` while no other process publishes from the outbox: reading pending rows,
-   * publishing and marking them happen in order across every scorer, so an older value can never
+   * publishing and removing them happen in order across every scorer, so an older value can never
    * land on a topic after a newer one.
    */
   exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T>;
