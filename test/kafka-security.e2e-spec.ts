@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { serviceArguments } from '@portscore/config';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
@@ -51,15 +52,11 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
   });
 
   it('stops a service at start-up when the password is wrong, saying why', async () => {
-    const child = spawn(
-      process.execPath,
-      ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, 'dist/apps/gateway/src/main.js')],
-      {
-        env: { ...stack.env, KAFKA_SASL_PASSWORD: 'not-the-password', GATEWAY_HTTP_PORT: '4999' },
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, serviceArguments('gateway', ROOT), {
+      env: { ...stack.env, KAFKA_SASL_PASSWORD: 'not-the-password', GATEWAY_HTTP_PORT: '4999' },
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

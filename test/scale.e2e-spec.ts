@@ -3,6 +3,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { IndicatorMessage, ScoreMessage } from '@portscore/catalogue';
+import { serviceArguments } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
 import { DataSource } from 'typeorm';
 
@@ -28,11 +29,11 @@ describe('two scorers in one consumer group (real Kafka and PostgreSQL)', () => 
 
   beforeAll(async () => {
     stack = await startStack('scale', 3929, { TOPIC_PARTITIONS: '6' });
-    const second = spawn(
-      process.execPath,
-      ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, 'dist/apps/scorer/src/main.js')],
-      { env: { ...stack.env, SCORER_HTTP_PORT: '6929' }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const second = spawn(process.execPath, serviceArguments('scorer', ROOT), {
+      env: { ...stack.env, SCORER_HTTP_PORT: '6929' },
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const log = createWriteStream(join(ROOT, 'test-artifacts/logs/scale-scorer-2.log'), { flags: 'a' });
     second.stdout!.pipe(log);
     second.stderr!.pipe(log);

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { serviceArguments } from '@portscore/config';
 import { Client } from 'pg';
 
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
@@ -83,11 +84,11 @@ export async function startStack(
   mkdirSync(logs, { recursive: true });
   const processes = {} as Record<Service, ChildProcess>;
   const launch = (service: Service): ChildProcess => {
-    const child = spawn(
-      process.execPath,
-      ['-r', join(ROOT, 'bin/register-paths.js'), join(ROOT, `dist/apps/${service}/src/main.js`)],
-      { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, serviceArguments(service, ROOT), {
+      env,
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const log = createWriteStream(join(logs, `${name}-${service}.log`), { flags: 'a' });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);

@@ -9,7 +9,7 @@ import { loadPorts } from '@portscore/config';
 import type { OutgoingMessage } from '@portscore/messaging';
 import { simulate } from '@portscore/simulator';
 
-import { BenchEnvironment, log, machine, option, ROOT, rssKb } from './bench-environment';
+import { BenchEnvironment, log, machine, option, ROOT, rssKb, scorerEventsStored } from './bench-environment';
 
 const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile] [--logs]
 
@@ -96,9 +96,9 @@ async function main(): Promise<void> {
     );
     await until(
       'the scorer has stored and published everything',
-      async () => (await bench.count('SELECT count(*) AS n FROM event')) >= accepted && (await pending(bench)) === 0,
+      async () => (await scorerEventsStored(http.scorer)) >= accepted && (await pending(bench)) === 0,
       (done) => `scorer: ${done} events stored`,
-      () => bench.count('SELECT count(*) AS n FROM event'),
+      () => scorerEventsStored(http.scorer),
     );
     // The outbox is empty once the last update is on the topics; polled every 250 ms.
     const lastUpdate = Date.now();

@@ -5,7 +5,17 @@ import { loadPorts } from '@portscore/config';
 import { FilingValidator } from '@portscore/contracts';
 import { simulate } from '@portscore/simulator';
 
-import { BenchEnvironment, log, machine, option, publishAll, ROOT, rssKb, waitForCount } from './bench-environment';
+import {
+  BenchEnvironment,
+  log,
+  machine,
+  option,
+  publishAll,
+  ROOT,
+  rssKb,
+  scorerEventsStored,
+  waitForCount,
+} from './bench-environment';
 
 const HELP = `Usage: npm run bench:scorer [-- --ports N --days D]
 
@@ -43,12 +53,13 @@ async function main(): Promise<void> {
     );
     log(`starting the scorer for ${events.length} events (${distinct} distinct) of ${ports.length} ports`);
     const spawned = Date.now();
-    const scorer = bench.spawn('scorer');
+    const httpPort = 3982;
+    const scorer = bench.spawn('scorer', { SCORER_HTTP_PORT: String(httpPort) });
     let peakRssKb = 0;
     const run = await waitForCount(
       'scorer stored',
       distinct,
-      () => bench.count('SELECT count(*) AS n FROM event'),
+      () => scorerEventsStored(httpPort).catch(() => 0), // 0 until its HTTP server is up
       () => (peakRssKb = Math.max(peakRssKb, rssKb(scorer.pid))),
     );
     const indicators = await bench.count('SELECT count(*) AS n FROM indicator');

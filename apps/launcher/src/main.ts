@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { configOrExit, seedsPath } from '@portscore/config';
+import { configOrExit, type ServiceName, seedsPath, serviceArguments } from '@portscore/config';
 import { migrate } from '@portscore/persistence';
 import { kafkaBusFor, localInfrastructure, topicSpecs } from '@portscore/runtime';
 
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   await bus.ensureTopics(topicSpecs(config));
   await bus.disconnect();
 
-  for (const service of ['gateway', 'scorer', 'api']) children.push(startService(service));
+  for (const service of ['gateway', 'scorer', 'api'] as const) children.push(startService(service));
   const api = `http://127.0.0.1:${config.apiPort}`;
   await waitFor(`${api}/health`, 60_000);
   log(`API ready at ${api}`);
@@ -88,15 +88,11 @@ async function main(): Promise<void> {
   log('Running. Press Ctrl-C to stop.');
 }
 
-function startService(name: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['-r', join(root, 'bin/register-paths.js'), join(root, `dist/apps/${name}/src/main.js`)],
-    {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+function startService(name: ServiceName): ChildProcess {
+  const child = spawn(process.execPath, serviceArguments(name, root), {
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (chunk: Buffer) =>
     chunk
       .toString()

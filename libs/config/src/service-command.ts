@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+
+/**
+ * How each service process is started. The gateway and the scorer run with a bounded V8 heap:
+ * their live data is about 100–130 MB, but between major collections V8 lets the heap grow with
+ * each batch's garbage (fetched messages, parsed events, insert documents) to 500 MB and more,
+ * above the 512 MiB container limit of the deployment. With an old space of 192 MB they collect
+ * earlier and stay near 250–280 MB (figures in docs/benchmarks.md). docker-compose.yml,
+ * deploy/k8s/portscore.yaml, the npm start scripts, the launcher and the benchmarks all start the
+ * services with these options (a unit test checks the deployment files).
+ */
+export const SERVICE_NODE_OPTIONS: Readonly<Record<'gateway' | 'scorer' | 'api', readonly string[]>> = {
+  gateway: ['--max-old-space-size=192'],
+  scorer: ['--max-old-space-size=192'],
+  api: [],
+};
+
+export type ServiceName = keyof typeof SERVICE_NODE_OPTIONS;
+
+/**
+ * The arguments of `node` that start a built service from the project root; `extraOptions` come
+ * after the service's own (of two `--max-old-space-size`, the later wins).
+ */
+export function serviceArguments(service: ServiceName, root: string, extraOptions: readonly string[] = []): string[] {
+  return [
+    ...SERVICE_NODE_OPTIONS[service],
+    ...extraOptions,
+    '-r',
+    join(root, 'bin/register-paths.js'),
+    join(root, `dist/apps/${service}/src/main.js`),
+  ];
+}
