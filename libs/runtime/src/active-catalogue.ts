@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
 import type { CatalogueStore } from '@portscore/persistence';
 
@@ -39,7 +40,12 @@ export class ActiveCatalogue {
 
   start(intervalMs = 5000): void {
     this.timer = setInterval(() => {
-      this.refresh().catch((error: unknown) => console.error('catalogue refresh failed:', (error as Error).message));
+      this.refresh().catch((error: unknown) =>
+        // Kept in force until the next refresh succeeds; logged in the service's log format.
+        new Logger('ActiveCatalogue').error(
+          `catalogue refresh failed (retried in ${intervalMs} ms): ${(error as Error).message}`,
+        ),
+      );
     }, intervalMs);
     this.timer.unref();
   }

@@ -59,7 +59,11 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
     const sweep = () => {
       // During an outage the consumer reports it; the sweep just tries again later.
       this.outbox.flush().catch((error: unknown) => {
-        if (!isOutage(error)) console.error('scorer: outbox sweep failed', error);
+        if (!isOutage(error))
+          outboxLogger.error(
+            `outbox sweep failed (retried in 5 s): ${(error as Error).message}`,
+            (error as Error).stack,
+          );
       });
     };
     sweep();
