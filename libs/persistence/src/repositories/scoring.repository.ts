@@ -313,10 +313,11 @@ class PgScoringUnit implements ScoringUnit {
   async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
     if (events.length === 0) return [];
     // One JSON document rather than one array per column: serialising is native, not per element.
+    // Read as jsonb, the payload column is a piece of the parsed document, not parsed again.
     const rows: Array<{ source: string; id: string }> = await this.manager.query(
       `INSERT INTO event (source, id, type, port, time, subject, data)
        SELECT source, id, type, port, time, subject, data
-         FROM json_to_recordset($1::json)
+         FROM jsonb_to_recordset($1::jsonb)
               AS x(source text, id text, type text, port text, time timestamptz, subject text, data jsonb)
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
@@ -361,7 +362,7 @@ class PgScoringUnit implements ScoringUnit {
     await this.manager.query(
       `INSERT INTO case_milestone AS c (port, case_type, case_id, milestone, at, attrs, event_key)
        SELECT port, case_type, case_id, milestone, at, attrs, event_key
-         FROM json_to_recordset($1::json)
+         FROM jsonb_to_recordset($1::jsonb)
               AS x(port text, case_type text, case_id text, milestone text, at timestamptz, attrs jsonb, event_key text)
        ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
          SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
