@@ -18,8 +18,8 @@ KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
 
   1. throughput: N simulator filings of every type (default 1,000,000) across P ports (default
      50) published as fast as the broker takes them; events/s from the first publish until every
-     event is stored and the outbox is empty (every indicator update published; polled every
-     250 ms);
+     event is stored (the scorer's events-scored counter) and the outbox is empty (every
+     indicator update published; polled every 250 ms);
   2. latency: R filings/s (default 2,000) offered for S seconds (default 30) while probe cases of
      measure 1 are filed ten times a second on a port of their own; p50/p99 from publishing a
      probe to the indicator update (on sw.indicators.v1, by its record timestamp) that counts it;
@@ -30,7 +30,10 @@ KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
 Prints a table and, as its last line, one JSON object with every figure; writes the figures and
 the machine into docs/benchmarks.md (between the "latest run" markers). --profile writes a V8 CPU
 profile per service into test-artifacts/profiles/; --logs keeps each service's log (one line per batch)
-in test-artifacts/logs/bench-<service>.log.`;
+in test-artifacts/logs/bench-<service>.log.
+
+The services run with the Node.js options they are deployed with (the gateway and the scorer
+with --max-old-space-size=192); SERVICE_NODE_OPTIONS="..." adds options after those.`;
 
 const LATEST_START = '<!-- bench:latest:start -->';
 const LATEST_END = '<!-- bench:latest:end -->';
