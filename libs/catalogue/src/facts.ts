@@ -97,11 +97,20 @@ export function extractFacts(event: CanonicalEvent): CaseFact[] {
   }
 }
 
+/**
+ * Whether report `a` of a milestone comes before report `b`: earlier time, then the smaller event
+ * key by code unit (the database compares keys `COLLATE "C"`, the same order for characters of the
+ * Basic Multilingual Plane); a report without a key never wins a tie.
+ */
+export function reportedBefore(a: { at: Date; eventKey?: string }, b: { at: Date; eventKey?: string }): boolean {
+  const diff = a.at.getTime() - b.at.getTime();
+  if (diff !== 0) return diff < 0;
+  return a.eventKey !== undefined && b.eventKey !== undefined && a.eventKey < b.eventKey;
+}
+
 /** Keeps, per case milestone, the earliest fact (ties: the smaller event key), so order never matters. */
 export function earlierFact(a: CaseFact, b: CaseFact): CaseFact {
-  const diff = a.at.getTime() - b.at.getTime();
-  if (diff !== 0) return diff < 0 ? a : b;
-  return a.eventKey <= b.eventKey ? a : b;
+  return reportedBefore(b, a) ? b : a;
 }
 
 export function caseKey(fact: Pick<CaseFact, 'port' | 'caseType' | 'caseId'>): string {

@@ -10,6 +10,7 @@ import {
   type KpiRule,
   type MeasureCatalogue,
   mergeFacts,
+  reportedBefore,
   type RuleContext,
   rulesDependingOn,
   rulesForCaseType,
@@ -323,7 +324,7 @@ function uniqueCases(facts: CaseFact[]): CaseRef[] {
 
 /**
  * The cases as they are after the facts, as stored: each milestone keeps its earliest report
- * (ties: the smaller event key, as `earlierFact` and the database decide).
+ * (`reportedBefore`, the order the database keeps too).
  */
 function applyFacts(before: Map<string, CaseRecord>, facts: CaseFact[]): Map<string, CaseRecord> {
   const after = new Map<string, CaseRecord>();
@@ -331,11 +332,7 @@ function applyFacts(before: Map<string, CaseRecord>, facts: CaseFact[]): Map<str
     const key = caseKey(fact);
     const record = after.get(key) ?? { caseId: fact.caseId, milestones: { ...before.get(key)?.milestones } };
     const known = record.milestones[fact.milestone];
-    const earlier =
-      !known ||
-      fact.at.getTime() < known.at.getTime() ||
-      (fact.at.getTime() === known.at.getTime() && known.eventKey !== undefined && fact.eventKey < known.eventKey);
-    if (earlier) {
+    if (!known || reportedBefore(fact, known)) {
       (record.milestones as Record<string, unknown>)[fact.milestone] = {
         at: fact.at,
         attrs: fact.attrs,
