@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serviceArguments } from '@portscore/config';
+import { type ServiceName, serviceArguments } from '@portscore/config';
 import { Client } from 'pg';
 
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
@@ -15,7 +15,8 @@ export interface StackTopics {
   scores: string;
 }
 
-export type Service = 'gateway' | 'scorer' | 'api';
+/** A service of the stack, as `serviceArguments` starts it. */
+export type Service = ServiceName;
 
 export interface RunningStack {
   api: string;

@@ -96,7 +96,6 @@ function flag(inDenominator: boolean, inNumerator: boolean): Sample {
   return sampleOf({ den: inDenominator ? 1 : 0, num: inDenominator && inNumerator ? 1 : 0 });
 }
 
-/** The aggregates of samples, as PostgreSQL computes them for a window (the reference implementation). */
 /** The aggregates of a window without samples. */
 export function emptyWindowStats(): WindowStats {
   return {
@@ -113,6 +112,7 @@ export function emptyWindowStats(): WindowStats {
   };
 }
 
+/** The aggregates of samples, as PostgreSQL computes them for a window (the reference implementation). */
 export function windowStats(samples: readonly Sample[], fraction = 0.5): WindowStats {
   const stats: WindowStats = { ...emptyWindowStats(), count: samples.length };
   const values: number[] = [];
