@@ -22,6 +22,13 @@ const permit = {
   data: { permitId: 'P1', kind: 'food', channel: 'electronic' },
 };
 
+const line = { code: 'THC20', quantity: 2, amount: 1720.5, currency: 'CNY' };
+const charge = {
+  ...permit,
+  type: 'sw.fee.charged.v1',
+  data: { operatorId: 'OP-1', invoiceId: 'INV-1', lines: [line] },
+};
+
 function structured(envelope: unknown): RawFiling {
   return { value: Buffer.from(JSON.stringify(envelope)), headers: { 'content-type': 'application/cloudevents+json' } };
 }
@@ -134,6 +141,18 @@ describe('FilingValidator', () => {
       structured({ ...permit, data: { ...permit.data, colour: 'red' } }),
       FilingRejectCode.ValidationFailed,
       'data.colour',
+    ],
+    [
+      'an amount JavaScript writes with an exponent',
+      structured({ ...charge, data: { ...charge.data, lines: [{ ...line, amount: 1e-7 }] } }),
+      FilingRejectCode.ValidationFailed,
+      'data.lines[0].amount must have at most 6 decimal places',
+    ],
+    [
+      'a list of lines inside the list of lines',
+      structured({ ...charge, data: { ...charge.data, lines: [[line]] } }),
+      FilingRejectCode.ValidationFailed,
+      'data.lines: each value in lines must be an object',
     ],
     ['oversize', structured({ ...permit, subject: 'x'.repeat(5000) }), FilingRejectCode.Oversize, 'limit is 4096'],
     [

@@ -5,6 +5,7 @@ import { DCSA_TRANSPORT_DOCUMENT_TYPE, fromDcsaNotification } from './adapters/d
 import { SPS_CERTIFICATE_TYPE, spsCertificateData } from './adapters/sps-certificate.adapter';
 import { parseXml, xmlToData } from './adapters/xml';
 import { type CanonicalEvent, type EventType, isEventType } from './cloud-event';
+import { compiledCheck } from './compiled-validation';
 import { EVENT_DATA_CLASSES, EVENT_DATA_DEFAULTS } from './events';
 import { FilingRejectCode, FilingRejectedException } from './filing-rejection.exception';
 import { dataSchemas } from './json-schema';
@@ -145,6 +146,10 @@ export class FilingValidator {
 
 function validateData(type: EventType, raw: unknown): Record<string, unknown> {
   const data = asObject(raw, 'data');
+  // The hot path: the payload is freshly parsed JSON of plain values, so once it passes the
+  // compiled check it is its own canonical copy (what the instance's JSON round trip gives).
+  if (compiledCheck(EVENT_DATA_CLASSES[type])?.(data))
+    return normalise({ ...EVENT_DATA_DEFAULTS[type], ...data }, type);
   const instance = plainToInstance(EVENT_DATA_CLASSES[type], data);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {

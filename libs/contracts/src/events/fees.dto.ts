@@ -8,6 +8,7 @@ import {
   IsIn,
   IsISO4217CurrencyCode,
   IsNumber,
+  IsObject,
   IsString,
   Length,
   Matches,
@@ -16,18 +17,18 @@ import {
 } from 'class-validator';
 
 import { IsRfc3339 } from '../rfc3339';
-import { IsId } from './rules';
+import { IsId, MaxDecimalPlaces } from './rules';
 
 export const FEE_CHANNELS = ['single_window', 'app', 'website', 'notice_board'] as const;
 
-const FINITE = { allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 };
+const FINITE = { allowNaN: false, allowInfinity: false };
 
 /** One published fee: a unit price. */
 export class FeeItem {
   @IsString() @Length(1, 64) code!: string;
   @IsString() @Length(1, 256) name!: string;
   @IsString() @Length(1, 32) unit!: string;
-  @IsNumber(FINITE) @Min(0) amount!: number;
+  @IsNumber(FINITE) @MaxDecimalPlaces(6) @Min(0) amount!: number;
   @IsISO4217CurrencyCode()
   @Matches(/^[A-Z]{3}$/, { message: '$property must be an upper-case ISO 4217 code' })
   currency!: string;
@@ -36,8 +37,8 @@ export class FeeItem {
 /** One charged line: a line total for a quantity of a fee code. */
 export class ChargeLine {
   @IsString() @Length(1, 64) code!: string;
-  @IsNumber(FINITE) @Min(0) quantity!: number;
-  @IsNumber(FINITE) @Min(0) amount!: number;
+  @IsNumber(FINITE) @MaxDecimalPlaces(6) @Min(0) quantity!: number;
+  @IsNumber(FINITE) @MaxDecimalPlaces(6) @Min(0) amount!: number;
   @IsISO4217CurrencyCode()
   @Matches(/^[A-Z]{3}$/, { message: '$property must be an upper-case ISO 4217 code' })
   currency!: string;
@@ -51,6 +52,7 @@ export class FeeCataloguePublishedData {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => FeeItem)
   items!: FeeItem[];
@@ -63,6 +65,7 @@ export class FeeChargedData {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2000)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ChargeLine)
   lines!: ChargeLine[];

@@ -1,4 +1,4 @@
-import { IsString, Length } from 'class-validator';
+import { IsString, Length, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** An identifier: a string of 1–128 characters. */
 export function IsId(): PropertyDecorator {
@@ -6,4 +6,30 @@ export function IsId(): PropertyDecorator {
     IsString()(target, property);
     Length(1, 128)(target, property);
   };
+}
+
+/** How many decimal places a number has, also when JavaScript writes it with an exponent (1e-7). */
+export function decimalPlaces(value: number): number {
+  const [mantissa, exponent] = value.toString().split('e');
+  const fraction = mantissa!.split('.')[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/**
+ * A finite number with at most `places` decimal places. (class-validator's own `maxDecimalPlaces`
+ * throws a TypeError on numbers it writes with an exponent, such as 1e-7, instead of refusing them.)
+ */
+export function MaxDecimalPlaces(places: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxDecimalPlaces',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && decimalPlaces(value) <= places,
+        defaultMessage: () => `$property must have at most ${places} decimal places`,
+      },
+    },
+    options,
+  );
 }
