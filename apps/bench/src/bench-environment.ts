@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -119,8 +119,9 @@ export class BenchEnvironment {
       ),
     );
     await this.database.end().catch(() => undefined);
-    await this.bus.deleteTopics(Object.values(this.topics)).catch(() => undefined);
+    // Readers stop before their topics go, so they do not log fetch errors on the way out.
     await this.bus.disconnect();
+    await this.bus.deleteTopics(Object.values(this.topics)).catch(() => undefined);
     const admin = new Client({
       connectionString: this.infrastructure.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, '/postgres'),
     });
@@ -129,6 +130,111 @@ export class BenchEnvironment {
     await admin.end();
     await this.infrastructure.stop();
   }
+}
+
+/** The CPU time of each part of the system under test, in seconds (user + system, from /proc). */
+export interface CpuSnapshot {
+  gateway: number;
+  scorer: number;
+  /** Every PostgreSQL process: the server, its live backends and those that have exited. */
+  postgres: number | null;
+  /** Every Kafka broker process on this machine. */
+  kafka: number | null;
+  /** The bench itself: publishing the filings and polling. */
+  bench: number;
+}
+
+/**
+ * Where CPU goes between two snapshots. PostgreSQL and Kafka count only when they run on this
+ * machine (their processes are found in /proc: the server's postmaster.pid, the broker's
+ * `kafka.Kafka` command line); otherwise they read null.
+ */
+export async function cpuSnapshot(
+  database: Client,
+  services: { gateway?: number; scorer?: number },
+): Promise<CpuSnapshot> {
+  const own = process.cpuUsage();
+  return {
+    gateway: processCpu(services.gateway)?.self ?? 0,
+    scorer: processCpu(services.scorer)?.self ?? 0,
+    postgres: await postgresCpu(database),
+    kafka: sumOf(
+      processes()
+        .filter((p) => p.command.includes('kafka.Kafka'))
+        .map((p) => p.self),
+    ),
+    bench: (own.user + own.system) / 1e6,
+  };
+}
+
+export function cpuBetween(from: CpuSnapshot, to: CpuSnapshot): CpuSnapshot {
+  const minus = (a: number | null, b: number | null) => (a === null || b === null ? null : round1(b - a));
+  return {
+    gateway: round1(to.gateway - from.gateway),
+    scorer: round1(to.scorer - from.scorer),
+    postgres: minus(from.postgres, to.postgres),
+    kafka: minus(from.kafka, to.kafka),
+    bench: round1(to.bench - from.bench),
+  };
+}
+
+const TICKS_PER_SECOND = 100;
+
+interface ProcessCpu {
+  pid: number;
+  parent: number;
+  command: string;
+  /** Seconds used by the process itself. */
+  self: number;
+  /** Seconds used by its children that have exited and been waited for. */
+  children: number;
+}
+
+function processCpu(pid: number | undefined): ProcessCpu | undefined {
+  if (!pid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (comm) ": state, ppid, …; utime, stime, cutime, cstime are fields 14–17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    return {
+      pid,
+      parent: Number(fields[1]),
+      command,
+      self: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+      children: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function processes(): ProcessCpu[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => processCpu(Number(name)) ?? []);
+}
+
+async function postgresCpu(database: Client): Promise<number | null> {
+  try {
+    const directory = (await database.query('SHOW data_directory')).rows[0].data_directory as string;
+    const server = Number(readFileSync(join(directory, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = processCpu(server);
+    if (!postmaster) return null;
+    const live = processes().filter((p) => p.parent === server);
+    return postmaster.self + postmaster.children + sumOf(live.map((p) => p.self))!;
+  } catch {
+    // Not this machine's server, or not readable: no figure rather than a wrong one.
+    return null;
+  }
+}
+
+function sumOf(values: number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0);
+}
+
+function round1(value: number): number {
+  return Number(value.toFixed(1));
 }
 
 /** Resident set size of a process, in kB (0 once it is gone). */

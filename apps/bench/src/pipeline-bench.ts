@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 
 import { offsetMinutes } from '@portscore/catalogue';
@@ -9,7 +10,18 @@ import { loadPorts } from '@portscore/config';
 import type { OutgoingMessage } from '@portscore/messaging';
 import { simulate } from '@portscore/simulator';
 
-import { BenchEnvironment, log, machine, option, ROOT, rssKb, scorerEventsStored } from './bench-environment';
+import {
+  BenchEnvironment,
+  cpuBetween,
+  type CpuSnapshot,
+  cpuSnapshot,
+  log,
+  machine,
+  option,
+  ROOT,
+  rssKb,
+  scorerEventsStored,
+} from './bench-environment';
 
 const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile] [--logs]
 
@@ -23,7 +35,10 @@ KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
   2. latency: R filings/s (default 2,000) offered for S seconds (default 30) while probe cases of
      measure 1 are filed ten times a second on a port of their own; p50/p99 from publishing a
      probe to the indicator update (on sw.indicators.v1, by its record timestamp) that counts it;
-  3. peak RSS of the gateway and the scorer;
+  3. peak RSS of the gateway and the scorer, and the CPU seconds the gateway, the scorer,
+     PostgreSQL, the broker and the bench's own publishing used during the throughput phase
+     (from /proc; PostgreSQL and Kafka only when they run on this machine) in the throughput
+     phase and in the latency phase;
   4. the ceiling: Kafka's own ConsumerPerformance tool reading the same N filings from the same
      topic on the same machine, and the ratio of the pipeline's throughput to it.
 
@@ -86,6 +101,8 @@ async function main(): Promise<void> {
 
     // 1. Throughput.
     log(`publishing ${total} filings`);
+    const services = { gateway: gateway.pid, scorer: scorer.pid };
+    const cpuAtStart = await cpuSnapshot(bench.database, services);
     const started = Date.now();
     for (let start = 0; start < bulk.length; start += 5000) {
       await bench.bus.publish(bench.topics.TOPIC_FILINGS!, bulk.slice(start, start + 5000));
@@ -105,6 +122,7 @@ async function main(): Promise<void> {
     );
     // The outbox is empty once the last update is on the topics; polled every 250 ms.
     const lastUpdate = Date.now();
+    const cpu = cpuBetween(cpuAtStart, await cpuSnapshot(bench.database, services));
     const pipelineSeconds = (lastUpdate - started) / 1000;
     const throughput = total / pipelineSeconds;
     log(`throughput: ${Math.round(throughput)} events/s end to end`);
@@ -129,6 +147,7 @@ async function main(): Promise<void> {
     const decided = new Date(Date.now() - 5 * 60_000);
     const probeSent: number[] = [];
     log(`offering ${rate} filings/s for ${latencySeconds} s with 10 probes/s`);
+    const cpuAtLatencyStart = await cpuSnapshot(bench.database, services);
     const latencyStart = Date.now();
     let sent = 0;
     for (let tick = 0; tick < latencySeconds * 10; tick += 1) {
@@ -141,6 +160,8 @@ async function main(): Promise<void> {
       await bench.bus.publish(bench.topics.TOPIC_FILINGS!, [...slice, ...probe(probePort.id, k, decided)]);
     }
     await until('every probe is counted on the indicators topic', async () => arrivals.length >= probeSent.length);
+    const latencyCpu = cpuBetween(cpuAtLatencyStart, await cpuSnapshot(bench.database, services));
+    const latencyPhaseSeconds = round((Date.now() - latencyStart) / 1000, 1);
     const inOrder = probeSent.map((at, k) => arrivals[k]! - at);
     if (process.argv.includes('--logs')) {
       // Each probe's latency in the order sent: shows whether slow ones cluster in time.
@@ -164,6 +185,9 @@ async function main(): Promise<void> {
       probes: latencies.length,
       latencyP50Ms: percentile(latencies, 0.5),
       latencyP99Ms: percentile(latencies, 0.99),
+      cpuSeconds: cpu,
+      latencyPhaseSeconds,
+      latencyCpuSeconds: latencyCpu,
       gatewayPeakRssMb: Math.round(peak.gateway / 1024),
       scorerPeakRssMb: Math.round(peak.scorer / 1024),
       kafkaConsumerCeilingPerSecond: ceiling,
@@ -177,6 +201,11 @@ async function main(): Promise<void> {
       ['gateway throughput', `${figures.gatewayEventsPerSecond} events/s`],
       ['end-to-end throughput', `${figures.pipelineEventsPerSecond} events/s (${figures.pipelineSeconds} s)`],
       ['latency p50 / p99', `${figures.latencyP50Ms} / ${figures.latencyP99Ms} ms at ${rate}/s offered`],
+      [
+        'CPU s gateway/scorer/PG/Kafka/bench',
+        `${cpuFigures(cpu)} in the ${figures.pipelineSeconds} s of throughput on ${cpus().length} cores; ` +
+          `${cpuFigures(latencyCpu)} in the ${latencyPhaseSeconds} s at ${rate}/s`,
+      ],
       ['peak RSS gateway / scorer', `${figures.gatewayPeakRssMb} / ${figures.scorerPeakRssMb} MB`],
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],
       ['ratio to ceiling', `${figures.ratioToCeiling ?? 'n/a'}`],
@@ -210,6 +239,10 @@ function probe(port: string, k: number, decided: Date): OutgoingMessage[] {
     envelope('sw.permit.applied.v1', applied, { permitId: `PROBE-${k}`, kind: 'food', channel: 'electronic' }),
     envelope('sw.permit.decided.v1', decided, { permitId: `PROBE-${k}`, kind: 'food', decision: 'approved' }),
   ];
+}
+
+function cpuFigures(cpu: CpuSnapshot): string {
+  return [cpu.gateway, cpu.scorer, cpu.postgres, cpu.kafka, cpu.bench].map((v) => v ?? 'n/a').join(' / ');
 }
 
 function consumerCeiling(brokers: string, topic: string, messages: number): number | null {

@@ -6,12 +6,12 @@ import {
   type KafkaMessage,
   type logCreator,
   logLevel,
-  Partitioners,
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
 
 import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, TopicSpec } from './message-bus';
+import { RememberingPartitioner } from './partitioner';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -263,7 +263,7 @@ export class KafkaBus implements MessagePublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: RememberingPartitioner,
         // An idempotent producer keeps retrying (with capped backoff) rather than give up mid-sequence.
         retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
       });

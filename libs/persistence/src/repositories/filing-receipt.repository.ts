@@ -98,15 +98,6 @@ export class PgIngestStore implements IngestStore {
           ],
         );
       }
-      const nonZero = counts.filter((c) => c.count > 0);
-      if (nonZero.length > 0) {
-        await manager.query(
-          `INSERT INTO ingest_count AS c (outcome, reason, count)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-           ON CONFLICT (outcome, reason) DO UPDATE SET count = c.count + excluded.count`,
-          [nonZero.map((c) => c.outcome), nonZero.map((c) => c.reason), nonZero.map((c) => c.count)],
-        );
-      }
       // Dead letters may hold any bytes; PostgreSQL text holds no NUL.
       const clean = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
       const letters = (entry.deadLetters ?? []).map((l) => ({
@@ -143,6 +134,20 @@ export class PgIngestStore implements IngestStore {
            ON CONFLICT (group_id, topic, partition) DO UPDATE
              SET next_offset = GREATEST(o.next_offset, excluded.next_offset), updated_at = now()`,
           [position.groupId, position.topic, position.partition, position.nextOffset],
+        );
+      }
+      // Last: every batch adds to the same few counter rows, so their row locks are held only
+      // from here to the commit, not while the batch's other rows are written.
+      // In one order for every batch, so two batches never wait for each other's rows crosswise.
+      const nonZero = counts
+        .filter((c) => c.count > 0)
+        .sort((a, b) => (a.outcome + '|' + a.reason < b.outcome + '|' + b.reason ? -1 : 1));
+      if (nonZero.length > 0) {
+        await manager.query(
+          `INSERT INTO ingest_count AS c (outcome, reason, count)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+           ON CONFLICT (outcome, reason) DO UPDATE SET count = c.count + excluded.count`,
+          [nonZero.map((c) => c.outcome), nonZero.map((c) => c.reason), nonZero.map((c) => c.count)],
         );
       }
     });

@@ -464,14 +464,22 @@ class PgScoringUnit implements ScoringUnit {
   async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
     const stats: WindowStats[] = queries.map(emptyWindowStats);
     if (queries.length === 0) return stats;
+    // The windows as one JSON document (one parameter, no per-element array escaping in the driver).
     const windows = (subset: number[]) => [
-      subset.map((i) => queries[i]!.port),
-      subset.map((i) => queries[i]!.kpi),
-      subset.map((i) => queries[i]!.start.toISOString()),
-      subset.map((i) => queries[i]!.end.toISOString()),
-      subset.map((i) => i),
+      JSON.stringify(
+        subset.map((i) => ({
+          port: queries[i]!.port,
+          kpi: queries[i]!.kpi,
+          start_at: queries[i]!.start,
+          end_at: queries[i]!.end,
+          i,
+          fraction: queries[i]!.percentile ?? null,
+        })),
+      ),
     ];
-    const from = `unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[]) AS w(port, kpi, start_at, end_at, i)
+    const unnested = `json_to_recordset($1::json)
+                        AS w(port text, kpi text, start_at timestamptz, end_at timestamptz, i int, fraction float8)`;
+    const from = `${unnested}
          JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at`;
     type SumRow = { i: number; count: string; den: number; num: number; den2: number; num2: number; valued: string };
     const days = queries.flatMap((q, i) => (q.grain === 'day' ? [i] : []));
@@ -484,8 +492,7 @@ class PgScoringUnit implements ScoringUnit {
              SELECT w.i, w.port, w.kpi, w.start_at, count(s.port) AS count, coalesce(sum(s.den), 0) AS den,
                     coalesce(sum(s.num), 0) AS num, coalesce(sum(s.den2), 0) AS den2,
                     coalesce(sum(s.num2), 0) AS num2, count(s.value) AS valued
-               FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[])
-                    AS w(port, kpi, start_at, end_at, i)
+               FROM ${unnested}
                LEFT JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at
               GROUP BY w.i, w.port, w.kpi, w.start_at
            ), kept AS (
@@ -509,8 +516,7 @@ class PgScoringUnit implements ScoringUnit {
         ...((await this.manager.query(
           `SELECT w.i, sum(d.count) AS count, sum(d.den) AS den, sum(d.num) AS num, sum(d.den2) AS den2,
                   sum(d.num2) AS num2, sum(d.valued) AS valued
-             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[])
-                  AS w(port, kpi, start_at, end_at, i)
+             FROM ${unnested}
              JOIN kpi_day d ON d.port = w.port AND d.kpi = w.kpi AND d.day_start >= w.start_at AND d.day_start < w.end_at
             GROUP BY w.i`,
           windows(longer),
@@ -531,12 +537,10 @@ class PgScoringUnit implements ScoringUnit {
     if (withPercentile.length > 0) {
       const rows: Array<{ i: number; percentile: number | null }> = await this.manager.query(
         `SELECT w.i, percentile_cont(w.fraction) WITHIN GROUP (ORDER BY s.value) AS percentile
-           FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::int[], $6::float8[])
-                AS w(port, kpi, start_at, end_at, i, fraction)
-           JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at
+           FROM ${from}
           WHERE s.value IS NOT NULL
           GROUP BY w.i, w.fraction`,
-        [...windows(withPercentile), withPercentile.map((i) => queries[i]!.percentile!)],
+        windows(withPercentile),
       );
       for (const row of rows) stats[row.i]!.percentile = row.percentile;
     }
@@ -562,15 +566,17 @@ class PgScoringUnit implements ScoringUnit {
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
     if (indicators.length === 0) return 0;
-    const changed: unknown[] = await this.manager.query(
+    const [{ n }]: Array<{ n: number }> = await this.manager.query(
       // Each changed indicator also enters the outbox, in the same statement.
       `WITH changed AS (
        INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
                                    measure, value, samples, target, attainment, scored, catalogue_version,
                                    computed_at)
-       SELECT p.*, $15::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
-                     $8::smallint[], $9::float8[], $10::int[], $11::float8[], $12::float8[], $13::bool[], $14::text[]) AS p
+       SELECT p.*, $2::timestamptz
+         FROM json_to_recordset($1::json)
+              AS p(port text, kpi text, grain text, window_start timestamptz, window_end timestamptz,
+                   window_start_text text, window_end_text text, measure smallint, value float8, samples int,
+                   target float8, attainment float8, scored bool, catalogue_version text)
        ON CONFLICT (port, kpi, grain, window_start) DO UPDATE
          SET value = excluded.value, samples = excluded.samples, target = excluded.target,
              attainment = excluded.attainment, scored = excluded.scored,
@@ -580,38 +586,44 @@ class PgScoringUnit implements ScoringUnit {
                (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
                 excluded.catalogue_version)
        RETURNING i.port, i.kpi, i.grain, i.window_start
-       )
+       ), queued AS (
        INSERT INTO outbox (kind, port, kpi, grain, window_start)
        SELECT 'indicator', port, kpi, grain, window_start FROM changed
-       RETURNING 1`,
+       RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM queued`,
       [
-        indicators.map((x) => x.port),
-        indicators.map((x) => x.kpi),
-        indicators.map((x) => x.grain),
-        indicators.map((x) => x.windowStart.toISOString()),
-        indicators.map((x) => x.windowEnd.toISOString()),
-        indicators.map((x) => x.windowStartText),
-        indicators.map((x) => x.windowEndText),
-        indicators.map((x) => x.measure),
-        indicators.map((x) => x.value),
-        indicators.map((x) => x.samples),
-        indicators.map((x) => x.target),
-        indicators.map((x) => x.attainment),
-        indicators.map((x) => x.scored),
-        indicators.map((x) => x.catalogueVersion),
+        JSON.stringify(
+          indicators.map((x) => ({
+            port: x.port,
+            kpi: x.kpi,
+            grain: x.grain,
+            window_start: x.windowStart,
+            window_end: x.windowEnd,
+            window_start_text: x.windowStartText,
+            window_end_text: x.windowEndText,
+            measure: x.measure,
+            value: x.value,
+            samples: x.samples,
+            target: x.target,
+            attainment: x.attainment,
+            scored: x.scored,
+            catalogue_version: x.catalogueVersion,
+          })),
+        ),
         computedAt.toISOString(),
       ],
     );
-    return changed.length;
+    return n;
   }
 
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
-    const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w) => [windowKey(w), new Map()]));
+    const kpis = windows.map(() => new Map<string, ScoredKpi>());
+    const result = new Map<string, Map<string, ScoredKpi>>(windows.map((w, i) => [windowKey(w), kpis[i]!]));
     if (windows.length === 0) return result;
+    // Rows name their window by its place in the list: nothing to parse back or key again.
     const rows: Array<{
-      port: string;
-      grain: Grain;
-      window_start: Date;
+      w: number;
       kpi: string;
       value: number | null;
       samples: number;
@@ -619,14 +631,13 @@ class PgScoringUnit implements ScoringUnit {
       attainment: number | null;
       scored: boolean;
     }> = await this.manager.query(
-      `SELECT i.port, i.grain, i.window_start, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
-           FROM indicator i
-           JOIN unnest($1::text[], $2::text[], $3::timestamptz[]) AS w(port, grain, window_start)
-             ON i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start`,
-      [windows.map((w) => w.port), windows.map((w) => w.grain), windows.map((w) => w.windowStart.toISOString())],
+      `SELECT w.w, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
+           FROM json_to_recordset($1::json) AS w(w int, port text, grain text, window_start timestamptz)
+           JOIN indicator i ON i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start`,
+      [JSON.stringify(windows.map((w, i) => ({ w: i, port: w.port, grain: w.grain, window_start: w.windowStart })))],
     );
     for (const row of rows) {
-      result.get(windowKey({ port: row.port, grain: row.grain, windowStart: row.window_start }))?.set(row.kpi, {
+      kpis[row.w]!.set(row.kpi, {
         value: row.value,
         samples: row.samples,
         target: row.target,
@@ -697,38 +708,46 @@ class PgScoringUnit implements ScoringUnit {
       { s, measure: 0, score: s.index, basis: 'index', coverage: s.coverage as number | null },
     ]);
     if (rows.length === 0) return 0;
-    const changed: unknown[] = await this.manager.query(
+    const [{ n }]: Array<{ n: number }> = await this.manager.query(
       `WITH changed AS (
        INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
                                score, basis, coverage, catalogue_version, computed_at)
-       SELECT p.*, $12::timestamptz
-         FROM unnest($1::text[], $2::smallint[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[],
-                     $8::float8[], $9::text[], $10::float8[], $11::text[]) AS p
+       SELECT p.*, $2::timestamptz
+         FROM json_to_recordset($1::json)
+              AS p(port text, measure smallint, grain text, window_start timestamptz, window_end timestamptz,
+                   window_start_text text, window_end_text text, score float8, basis text, coverage float8,
+                   catalogue_version text)
        ON CONFLICT (port, measure, grain, window_start) DO UPDATE
          SET score = excluded.score, basis = excluded.basis, coverage = excluded.coverage,
              catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
          WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
                IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
        RETURNING s.port, s.measure, s.grain, s.window_start
-       )
+       ), queued AS (
        INSERT INTO outbox (kind, port, measure, grain, window_start)
        SELECT 'score', port, measure, grain, window_start FROM changed
-       RETURNING 1`,
+       RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM queued`,
       [
-        rows.map((r) => r.s.port),
-        rows.map((r) => r.measure),
-        rows.map((r) => r.s.grain),
-        rows.map((r) => r.s.window.start.toISOString()),
-        rows.map((r) => r.s.window.end.toISOString()),
-        rows.map((r) => r.s.window.startText),
-        rows.map((r) => r.s.window.endText),
-        rows.map((r) => r.score),
-        rows.map((r) => r.basis),
-        rows.map((r) => r.coverage),
-        rows.map((r) => r.s.catalogueVersion),
+        JSON.stringify(
+          rows.map((r) => ({
+            port: r.s.port,
+            measure: r.measure,
+            grain: r.s.grain,
+            window_start: r.s.window.start,
+            window_end: r.s.window.end,
+            window_start_text: r.s.window.startText,
+            window_end_text: r.s.window.endText,
+            score: r.score,
+            basis: r.basis,
+            coverage: r.coverage,
+            catalogue_version: r.s.catalogueVersion,
+          })),
+        ),
         computedAt.toISOString(),
       ],
     );
-    return changed.length;
+    return n;
   }
 }
