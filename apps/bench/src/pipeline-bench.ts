@@ -129,16 +129,18 @@ async function main(): Promise<void> {
 
     // 2. Latency at a fixed offered load, with probes of measure 1 on a port of their own.
     const arrivals: number[] = [];
+    const latencyGroup = `portscore-bench-latency-${bench.runId}`;
+    // From the topic's end: reading the bulk phase's updates would take CPU from the pipeline.
+    await bench.bus.positionGroupAtEnd(latencyGroup, bench.topics.TOPIC_INDICATORS!);
     await bench.bus.consume({
-      groupId: `portscore-bench-latency-${bench.runId}`,
+      groupId: latencyGroup,
       topic: bench.topics.TOPIC_INDICATORS!,
-      fromBeginning: true,
       handler: async (messages) => {
         for (const message of messages) {
           if (!message.key?.startsWith(`${probePort.id}|m1.instant_share|day|`)) continue;
           const { samples } = JSON.parse(message.value.toString('utf8')) as { samples: number };
           // When the scorer put the update on the topic (the record's timestamp, same machine
-          // clock), not when this reader got to it: it starts behind the bulk phase's updates.
+          // clock), not when this reader got to it.
           const publishedAt = Number(message.timestamp);
           for (let k = arrivals.length; k < samples; k += 1) arrivals.push(publishedAt);
         }

@@ -2,14 +2,28 @@ import { createHash } from 'node:crypto';
 
 import type { CanonicalEvent } from './cloud-event';
 
-/** JSON with object keys sorted, so equal content always gives equal text. */
+/**
+ * JSON with object keys sorted (by UTF-16 code units), so equal content always gives equal text.
+ * Stored receipts hold digests of this text: its output must never change.
+ */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      // As Array.prototype.join: an element JSON cannot write (undefined) leaves its place empty.
+      text += (i > 0 ? ',' : '') + (stableStringify(value[i]) ?? '');
+    }
+    return `${text}]`;
+  }
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const child = record[key];
+    if (child === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stableStringify(child)}`;
+  }
+  return `${text}}`;
 }
 
 /**

@@ -194,6 +194,25 @@ export class KafkaBus implements MessagePublisher {
   }
 
   /**
+   * Starts a consumer group that has not consumed yet at the current end of a topic: a consumer of
+   * that group then reads only what is published from now on.
+   */
+  async positionGroupAtEnd(groupId: string, topic: string): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
    * Reads a topic from the beginning up to its end at the time of the call (a snapshot), with a
    * throwaway consumer group; returns the messages in partition order.
    */
