@@ -1,7 +1,7 @@
 import { type ICustomPartitioner, Partitioners } from 'kafkajs';
 
-/** Keys remembered per producer before the memory is cleared and starts again. */
-const REMEMBERED_KEYS = 100_000;
+/** Keys remembered per producer before the memory is cleared and starts again (about 3 MB). */
+const REMEMBERED_KEYS = 20_000;
 
 /**
  * kafkajs's default partitioner (murmur2 of the key, as the Java client) with each string key's
