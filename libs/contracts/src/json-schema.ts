@@ -1,6 +1,7 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
-import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import type { IOptions } from 'class-validator-jsonschema/build/options';
 // The code lists class-validator checks against, so the schemas list the same codes.
 import { CountryCodes } from 'validator/lib/isISO31661Alpha2';
 import { CurrencyCodes } from 'validator/lib/isISO4217';
@@ -17,31 +18,59 @@ let cached: Record<string, JsonSchema> | undefined;
  * validate filings, so the published schemas cannot drift from the rules that are enforced.
  */
 export function dataSchemas(): Record<string, JsonSchema> {
-  // Touch the registry so every DTO module has registered its decorators.
-  void EVENT_DATA_CLASSES;
-  if (!cached) {
-    const generated = validationMetadatasToSchemas({
-      classValidatorMetadataStorage: getMetadataStorage(),
-      classTransformerMetadataStorage: defaultMetadataStorage,
-      refPointerPrefix: '#/$defs/',
-      additionalConverters: {
-        isRfc3339: { type: 'string', format: 'date-time' },
-        isISO31661Alpha2: { type: 'string', enum: [...CountryCodes].sort() },
-        isISO4217CurrencyCode: { type: 'string', enum: [...CurrencyCodes].sort() },
-      },
-    }) as Record<string, JsonSchema>;
-    cached = Object.fromEntries(
-      Object.entries(generated).map(([name, schema]) => {
-        const conditions = (STAGE_REQUIREMENTS.get(name) ?? []).map(({ stage, property }) => ({
-          if: { properties: { stage: { const: stage } }, required: ['stage'] },
-          then: { required: [property] },
-        }));
-        // Unknown fields are refused (validation runs with forbidNonWhitelisted).
-        return [name, { ...schema, additionalProperties: false, ...(conditions.length ? { allOf: conditions } : {}) }];
-      }),
-    );
-  }
+  cached ??= buildDataSchemas();
   return cached;
+}
+
+/** `dataSchemas` without the cache: generated from the decorators as they are registered now. */
+export function buildDataSchemas(): Record<string, JsonSchema> {
+  const options: Partial<IOptions> = {
+    classValidatorMetadataStorage: getMetadataStorage(),
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/$defs/',
+    additionalConverters: {
+      isRfc3339: { type: 'string', format: 'date-time' },
+      isISO31661Alpha2: { type: 'string', enum: [...CountryCodes].sort() },
+      isISO4217CurrencyCode: { type: 'string', enum: [...CurrencyCodes].sort() },
+    },
+  };
+  return Object.fromEntries(
+    contractClasses().map((target) => {
+      const schema = targetConstructorToSchema(target, options) as JsonSchema;
+      const conditions = (STAGE_REQUIREMENTS.get(target.name) ?? []).map(({ stage, property }) => ({
+        if: { properties: { stage: { const: stage } }, required: ['stage'] },
+        then: { required: [property] },
+      }));
+      // Unknown fields are refused (validation runs with forbidNonWhitelisted).
+      return [
+        target.name,
+        { ...schema, additionalProperties: false, ...(conditions.length ? { allOf: conditions } : {}) },
+      ];
+    }),
+  );
+}
+
+/**
+ * The data classes and the classes nested in them, in the order their decorators registered.
+ * Chosen by identity, never by reading the whole registry: class-validator keeps one registry
+ * per process, which may also hold other classes of the same name (another copy of this module,
+ * a test's own class).
+ */
+function contractClasses(): Array<new () => object> {
+  const reachable = new Set<Function>();
+  const visit = (target: Function): void => {
+    if (reachable.has(target)) return;
+    reachable.add(target);
+    for (const meta of getMetadataStorage().getTargetValidationMetadatas(target, '', true, false)) {
+      const nested = defaultMetadataStorage.findTypeMetadata(target, meta.propertyName)?.typeFunction();
+      if (typeof nested === 'function') visit(nested);
+    }
+  };
+  for (const target of Object.values(EVENT_DATA_CLASSES)) visit(target);
+  const registered = [
+    ...(getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown> }).validationMetadatas.keys(),
+  ];
+  return registered.filter((target) => reachable.has(target)) as Array<new () => object>;
 }
 
 /** A self-contained JSON Schema (2020-12) of one event type: CloudEvents envelope and its data. */
