@@ -23,6 +23,7 @@ import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import {
   type CaseRef,
   type DependentCasesQuery,
+  type IndicatorChange,
   type OutboxPage,
   type SampleRow,
   type ScoringStore,
@@ -131,9 +132,9 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return [...(this.factsByKind.get(`${port}|${caseType}|${milestone}`)?.values() ?? [])];
   }
 
-  async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
-    let changed = 0;
-    for (const indicator of indicators) {
+  async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<IndicatorChange[]> {
+    const changed: IndicatorChange[] = [];
+    for (const [index, indicator] of indicators.entries()) {
       const key = indicatorKey({ ...indicator, windowStart: indicator.windowStartText });
       const known = this.indicators.get(key);
       if (
@@ -144,7 +145,7 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
         continue;
       this.indicators.set(key, { indicator, computedAt });
       this.outbox.push({ id: String(this.nextOutboxId++), kind: 'indicator', key });
-      changed += 1;
+      changed.push({ index, inserted: !known });
     }
     return changed;
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
+import { type Catalogue, MeasureCatalogue, type WindowScores } from '@portscore/catalogue';
 import { type CanonicalEvent, type Port, PortRegistry } from '@portscore/contracts';
 
 import { IndicatorOutbox } from './indicator-outbox.service';
@@ -235,6 +235,38 @@ describe('ScoreEventsUseCase, measure 1', () => {
     expect(sent).toContain(`${PORT}|m1.instant_share|month|${OCTOBER}`);
     expect(sent).toContain(`${PORT}|index|month|${OCTOBER}`);
     expect(await outbox.flush()).toBe(0);
+  });
+
+  it('scores again only the measures of changed KPIs in a window that has scores, all of them in a new one', async () => {
+    const store = await score([[...APPLICATIONS, ...DECISIONS, ...CERTIFICATES]]);
+    const saved: WindowScores[] = [];
+    const saveScores = store.saveScores.bind(store);
+    store.saveScores = (scores, computedAt) => {
+      saved.push(...scores);
+      return saveScores(scores, computedAt);
+    };
+    // An earlier report of P4's decision (08:30, not 20:00): within the hour now, so the permit
+    // KPIs of 6 October, its week and its month change.
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports);
+    await useCase.execute({ events: [decided('P4', '2026-10-06T08:30:00+08:00', 'urn:test:other')] });
+    expect(monthOf(store, 'm1.instant_share')!.value).toBeCloseTo(5 / 6, 12);
+    const month = saved.find((s) => s.grain === 'month')!;
+    expect(month.measures.map((m) => m.measure)).toEqual([1]);
+    expect(saved.map((s) => s.grain).sort()).toEqual(['day', 'month', 'week']);
+    // The port index still reflects every measure: M1 is the only one with data here.
+    expect(month.index).toBe(month.measures[0]!.score);
+    expect(month.coverage).toBeCloseTo(1 / 29, 12);
+
+    // A permit on 20 October, a day and a week without any case before: all 29 measures there.
+    saved.length = 0;
+    await useCase.execute({
+      events: [applied('P8', '2026-10-20T10:00:00+08:00'), decided('P8', '2026-10-20T10:30:00+08:00')],
+    });
+    const day = saved.find((s) => s.grain === 'day')!;
+    expect(day.window.startText).toBe('2026-10-20T00:00:00+08:00');
+    expect(day.measures).toHaveLength(29);
+    expect(saved.find((s) => s.grain === 'week')!.measures).toHaveLength(29);
+    expect(saved.find((s) => s.grain === 'month')!.measures.map((m) => m.measure)).toEqual([1]);
   });
 
   it('serves requests made while a flush runs with one more round, without waiting', async () => {

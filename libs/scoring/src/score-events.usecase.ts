@@ -218,7 +218,10 @@ export async function sampleCases(
 
 /**
  * Recomputes planned windows from their stored samples, saves the indicators that changed, then
- * rescoring those windows (and any other given) from all their stored KPIs.
+ * scores again the windows where one changed (and any other given) from all their stored KPIs.
+ * A measure's score follows from its own KPIs and status reports only, so in a window that
+ * already has scores only the measures of changed KPIs, and the port index, are saved again; a
+ * window with a new indicator, and every given window, has all of them saved.
  */
 export async function evaluateWindows(
   unit: ScoringUnit,
@@ -248,27 +251,42 @@ export async function evaluateWindows(
   const indicators: Indicator[] = planned.map(({ port, rule, window }, index) =>
     indicatorOf(catalogue, rule, port, window, rule.finish(stats[index]!)),
   );
-  const indicatorsChanged = await unit.saveIndicators(indicators, computedAt);
+  const changes = await unit.saveIndicators(indicators, computedAt);
   const indicated = performance.now();
 
-  const windows = new Map<string, { port: string; window: TimeWindow }>();
-  for (const entry of [...planned.map((p) => ({ port: p.port, window: p.window })), ...extraScoreWindows]) {
-    windows.set(windowKey({ port: entry.port, grain: entry.window.grain, windowStart: entry.window.start }), entry);
+  // Per window to score: the measures to save again, or all of them (undefined).
+  const windows = new Map<string, { port: string; window: TimeWindow; measures: Set<number> | undefined }>();
+  const toScore = (port: string, window: TimeWindow) => {
+    const key = windowKey({ port, grain: window.grain, windowStart: window.start });
+    let entry = windows.get(key);
+    if (!entry) {
+      entry = { port, window, measures: new Set() };
+      windows.set(key, entry);
+    }
+    return entry;
+  };
+  for (const { index, inserted } of changes) {
+    const entry = toScore(planned[index]!.port, planned[index]!.window);
+    if (inserted) entry.measures = undefined;
+    else entry.measures?.add(indicators[index]!.measure);
   }
+  for (const { port, window } of extraScoreWindows) toScore(port, window).measures = undefined;
+
   let scoresChanged = 0;
   if (windows.size > 0) {
     const list = [...windows.values()];
     const refs = list.map(({ port, window }) => ({ port, grain: window.grain, windowStart: window.start }));
     const kpis = await unit.loadWindowKpis(refs);
     const statuses = await unit.loadStatuses([...new Set(list.map((w) => w.port))]);
-    const scores = list.map(({ port, window }, index) =>
-      scoreWindow(catalogue, port, window, kpis.get(windowKey(refs[index]!))!, statuses.get(port) ?? []),
-    );
+    const scores = list.map(({ port, window, measures }, index) => {
+      const scored = scoreWindow(catalogue, port, window, kpis.get(windowKey(refs[index]!))!, statuses.get(port) ?? []);
+      return measures ? { ...scored, measures: scored.measures.filter((m) => measures.has(m.measure)) } : scored;
+    });
     scoresChanged = await unit.saveScores(scores, computedAt);
   }
   return {
     windowsRecomputed: planned.length,
-    indicatorsChanged,
+    indicatorsChanged: changes.length,
     scoresChanged,
     indicatorsMs: indicated - started,
     scoresMs: performance.now() - indicated,

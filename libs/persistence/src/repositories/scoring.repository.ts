@@ -55,6 +55,12 @@ export interface DependentCasesQuery {
   from: Date;
 }
 
+/** An indicator `saveIndicators` changed: its position in the list, and whether it is new. */
+export interface IndicatorChange {
+  index: number;
+  inserted: boolean;
+}
+
 export interface WindowRef {
   port: string;
   grain: Grain;
@@ -82,8 +88,8 @@ export interface ScoringUnit {
    * changed must be asked for in the same call or an earlier one.
    */
   windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]>;
-  /** Saves indicators whose numbers changed; returns how many changed. */
-  saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number>;
+  /** Saves indicators whose numbers changed; returns which changed, by position in the list. */
+  saveIndicators(indicators: Indicator[], computedAt: Date): Promise<IndicatorChange[]>;
   /** All stored KPI values of each window, by KPI id. */
   loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>>;
   /** Every measure status report of the ports. */
@@ -564,11 +570,12 @@ class PgScoringUnit implements ScoringUnit {
     return stats;
   }
 
-  async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<number> {
-    if (indicators.length === 0) return 0;
-    const [{ n }]: Array<{ n: number }> = await this.manager.query(
-      // Each changed indicator also enters the outbox, in the same statement.
-      `WITH changed AS (
+  async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<IndicatorChange[]> {
+    if (indicators.length === 0) return [];
+    const rows: Array<{ port: string; kpi: string; grain: string; start: string; inserted: boolean }> =
+      await this.manager.query(
+        // Each changed indicator also enters the outbox, in the same statement.
+        `WITH changed AS (
        INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
                                    measure, value, samples, target, attainment, scored, catalogue_version,
                                    computed_at)
@@ -585,36 +592,42 @@ class PgScoringUnit implements ScoringUnit {
                IS DISTINCT FROM
                (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
                 excluded.catalogue_version)
-       RETURNING i.port, i.kpi, i.grain, i.window_start
+       -- xmax is 0 on a row this statement inserted, the updating transaction's id otherwise.
+       RETURNING i.port, i.kpi, i.grain, i.window_start, i.window_start_text, i.xmax = 0 AS inserted
        ), queued AS (
        INSERT INTO outbox (kind, port, kpi, grain, window_start)
        SELECT 'indicator', port, kpi, grain, window_start FROM changed
-       RETURNING 1
        )
-       SELECT count(*)::int AS n FROM queued`,
-      [
-        JSON.stringify(
-          indicators.map((x) => ({
-            port: x.port,
-            kpi: x.kpi,
-            grain: x.grain,
-            window_start: x.windowStart,
-            window_end: x.windowEnd,
-            window_start_text: x.windowStartText,
-            window_end_text: x.windowEndText,
-            measure: x.measure,
-            value: x.value,
-            samples: x.samples,
-            target: x.target,
-            attainment: x.attainment,
-            scored: x.scored,
-            catalogue_version: x.catalogueVersion,
-          })),
-        ),
-        computedAt.toISOString(),
-      ],
+       SELECT port, kpi, grain, window_start_text AS start, inserted FROM changed`,
+        [
+          JSON.stringify(
+            indicators.map((x) => ({
+              port: x.port,
+              kpi: x.kpi,
+              grain: x.grain,
+              window_start: x.windowStart,
+              window_end: x.windowEnd,
+              window_start_text: x.windowStartText,
+              window_end_text: x.windowEndText,
+              measure: x.measure,
+              value: x.value,
+              samples: x.samples,
+              target: x.target,
+              attainment: x.attainment,
+              scored: x.scored,
+              catalogue_version: x.catalogueVersion,
+            })),
+          ),
+          computedAt.toISOString(),
+        ],
+      );
+    const positions = new Map(
+      indicators.map((x, index) => [`${x.port}|${x.kpi}|${x.grain}|${x.windowStartText}`, index]),
     );
-    return n;
+    return rows.map((row) => ({
+      index: positions.get(`${row.port}|${row.kpi}|${row.grain}|${row.start}`)!,
+      inserted: row.inserted,
+    }));
   }
 
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
