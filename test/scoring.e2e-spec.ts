@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 import type { IndicatorMessage, ScoreMessage } from '@portscore/catalogue';
 import { KafkaBus } from '@portscore/messaging';
+import { PgScoringStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
@@ -90,6 +91,37 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       catalogueVersion: '2024.1',
     });
     expect(index.coverage).toBeGreaterThan(0.5);
+  });
+
+  it('publishes the message saved with each value, as the stored row gives it (entries queued without one)', async () => {
+    // The golden set is published and the outbox empty: the last record of each key is the stored value.
+    const lastRaw = (records: Array<{ key: string | null; value: Buffer }>) =>
+      new Map(records.map((record) => [record.key ?? '', record.value.toString('utf8')]));
+    const indicatorValues = lastRaw(await bus.readToEnd(stack.topics.indicators));
+    const scoreValues = lastRaw(await bus.readToEnd(stack.topics.scores));
+    const indicatorKey = 'CNAKA|m1.instant_share|month|2026-10-01T00:00:00+06:00';
+    const measureKey = 'CNAKA|m1|month|2026-10-01T00:00:00+06:00';
+    const indexKey = 'CNAKA|index|month|2026-10-01T00:00:00+06:00';
+    for (const key of [indicatorKey, measureKey, indexKey])
+      expect(indicatorValues.get(key) ?? scoreValues.get(key)).toBeDefined();
+    const store = new PgScoringStore(database);
+    // Entries as queued before they carried their message, read while the scorer cannot publish.
+    const page = await store.exclusivelyPublishing(async () => {
+      await database.query(
+        `INSERT INTO outbox (kind, port, kpi, measure, grain, window_start)
+         VALUES ('indicator', 'CNAKA', 'm1.instant_share', NULL, 'month', '2026-10-01T00:00:00+06:00'),
+                ('score', 'CNAKA', NULL, 1, 'month', '2026-10-01T00:00:00+06:00'),
+                ('score', 'CNAKA', NULL, 0, 'month', '2026-10-01T00:00:00+06:00')`,
+      );
+      const pending = await store.pendingOutbox(10);
+      await store.removeFromOutbox(pending.ids);
+      return pending;
+    });
+    expect(page.ids).toHaveLength(3);
+    expect(page.indicators.map((m) => JSON.stringify(m))).toEqual([indicatorValues.get(indicatorKey)]);
+    expect(new Set(page.scores.map((m) => JSON.stringify(m)))).toEqual(
+      new Set([scoreValues.get(measureKey), scoreValues.get(indexKey)]),
+    );
   });
 
   it('serves simulator traffic as indicators and scorecards', async () => {

@@ -166,9 +166,14 @@ export class PgScoringStore implements ScoringStore {
 
   async pendingOutbox(limit: number): Promise<OutboxPage> {
     const rows: Array<
-      { id: string; kind: 'indicator' | 'score' } & Partial<IndicatorRow> & Partial<Omit<ScoreRow, keyof IndicatorRow>>
+      {
+        id: string;
+        kind: 'indicator' | 'score';
+        message: IndicatorMessage | ScoreMessage | null;
+      } & Partial<IndicatorRow> &
+        Partial<Omit<ScoreRow, keyof IndicatorRow>>
     > = await this.dataSource.query(
-      `SELECT o.id, o.kind, coalesce(i.port, s.port) AS port, coalesce(i.measure, s.measure) AS measure, i.kpi,
+      `SELECT o.id, o.kind, o.message, coalesce(i.port, s.port) AS port, coalesce(i.measure, s.measure) AS measure, i.kpi,
               coalesce(i.grain, s.grain) AS grain,
               coalesce(i.window_start_text, s.window_start_text) AS window_start_text,
               coalesce(i.window_end_text, s.window_end_text) AS window_end_text,
@@ -176,16 +181,17 @@ export class PgScoringStore implements ScoringStore {
               coalesce(i.catalogue_version, s.catalogue_version) AS catalogue_version,
               coalesce(i.computed_at, s.computed_at) AS computed_at
          FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) o
-         -- One primary-key lookup per entry: as plain joins the planner hashed the whole score
-         -- table on every page (0.25 s a page at 300,000 scores); LIMIT 1 keeps these lateral.
+         -- Entries queued before they carried their message: one primary-key lookup each (as
+         -- plain joins the planner hashed the whole score table on every page); LIMIT 1 keeps
+         -- these lateral, and an entry with its message skips them.
          LEFT JOIN LATERAL (
            SELECT * FROM indicator i
-            WHERE o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi AND i.grain = o.grain
+            WHERE o.message IS NULL AND o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi AND i.grain = o.grain
               AND i.window_start = o.window_start
             LIMIT 1) i ON true
          LEFT JOIN LATERAL (
            SELECT * FROM score s
-            WHERE o.kind = 'score' AND s.port = o.port AND s.measure = o.measure AND s.grain = o.grain
+            WHERE o.message IS NULL AND o.kind = 'score' AND s.port = o.port AND s.measure = o.measure AND s.grain = o.grain
               AND s.window_start = o.window_start
             LIMIT 1) s ON true
         ORDER BY o.id`,
@@ -194,6 +200,17 @@ export class PgScoringStore implements ScoringStore {
     const indicators = new Map<string, IndicatorMessage>();
     const scores = new Map<string, ScoreMessage>();
     for (const row of rows) {
+      // The driver parses the json column: the message as it was built when the value was saved.
+      if (row.message && row.kind === 'indicator') {
+        const message = row.message as IndicatorMessage;
+        indicators.set(indicatorKey(message), message);
+        continue;
+      }
+      if (row.message) {
+        const message = row.message as ScoreMessage;
+        scores.set(scoreKey(message), message);
+        continue;
+      }
       if (row.computed_at === null || row.computed_at === undefined) continue;
       if (row.kind === 'indicator') {
         const message = toMessage(row as IndicatorRow);
@@ -593,10 +610,19 @@ class PgScoringUnit implements ScoringUnit {
                (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
                 excluded.catalogue_version)
        -- xmax is 0 on a row this statement inserted, the updating transaction's id otherwise.
-       RETURNING i.port, i.kpi, i.grain, i.window_start, i.window_start_text, i.xmax = 0 AS inserted
+       RETURNING i.port, i.kpi, i.grain, i.window_start, i.window_start_text, i.window_end_text, i.measure, i.value,
+                 i.samples, i.target, i.attainment, i.scored, i.catalogue_version, i.xmax = 0 AS inserted
        ), queued AS (
-       INSERT INTO outbox (kind, port, kpi, grain, window_start)
-       SELECT 'indicator', port, kpi, grain, window_start FROM changed
+       -- The message as published (the keys in IndicatorMessage's order; computedAt as JavaScript
+       -- writes it). Numbers are written as PostgreSQL prints float8, the shortest text that
+       -- reads back as the same value, so the publisher parses and re-serialises them unchanged.
+       INSERT INTO outbox (kind, port, kpi, grain, window_start, message)
+       SELECT 'indicator', port, kpi, grain, window_start,
+              json_build_object('port', port, 'measure', measure, 'kpi', kpi, 'grain', grain,
+                                'windowStart', window_start_text, 'windowEnd', window_end_text, 'value', value,
+                                'samples', samples, 'target', target, 'attainment', attainment, 'scored', scored,
+                                'catalogueVersion', catalogue_version, 'computedAt', $3::text)
+         FROM changed
        )
        SELECT port, kpi, grain, window_start_text AS start, inserted FROM changed`,
         [
@@ -618,6 +644,7 @@ class PgScoringUnit implements ScoringUnit {
               catalogue_version: x.catalogueVersion,
             })),
           ),
+          computedAt.toISOString(),
           computedAt.toISOString(),
         ],
       );
@@ -735,10 +762,21 @@ class PgScoringUnit implements ScoringUnit {
              catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
          WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
                IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
-       RETURNING s.port, s.measure, s.grain, s.window_start
+       RETURNING s.port, s.measure, s.grain, s.window_start, s.window_start_text, s.window_end_text, s.score,
+                 s.coverage, s.catalogue_version
        ), queued AS (
-       INSERT INTO outbox (kind, port, measure, grain, window_start)
-       SELECT 'score', port, measure, grain, window_start FROM changed
+       -- The message as published, in ScoreMessage's key order (see saveIndicators).
+       INSERT INTO outbox (kind, port, measure, grain, window_start, message)
+       SELECT 'score', port, measure, grain, window_start,
+              CASE WHEN measure = 0
+                THEN json_build_object('kind', 'port', 'port', port, 'coverage', coverage, 'grain', grain,
+                                       'windowStart', window_start_text, 'windowEnd', window_end_text, 'score', score,
+                                       'catalogueVersion', catalogue_version, 'computedAt', $3::text)
+                ELSE json_build_object('kind', 'measure', 'port', port, 'measure', measure, 'grain', grain,
+                                       'windowStart', window_start_text, 'windowEnd', window_end_text, 'score', score,
+                                       'catalogueVersion', catalogue_version, 'computedAt', $3::text)
+              END
+         FROM changed
        RETURNING 1
        )
        SELECT count(*)::int AS n FROM queued`,
@@ -758,6 +796,7 @@ class PgScoringUnit implements ScoringUnit {
             catalogue_version: r.s.catalogueVersion,
           })),
         ),
+        computedAt.toISOString(),
         computedAt.toISOString(),
       ],
     );
