@@ -93,7 +93,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(index.coverage).toBeGreaterThan(0.5);
   });
 
-  it('publishes the message saved with each value, as the stored row gives it (entries queued without one)', async () => {
+  it('publishes the copy of each value queued with it, as the stored row gives it (entries queued without one)', async () => {
     // The golden set is published and the outbox empty: the last record of each key is the stored value.
     const lastRaw = (records: Array<{ key: string | null; value: Buffer }>) =>
       new Map(records.map((record) => [record.key ?? '', record.value.toString('utf8')]));

@@ -11,7 +11,7 @@ import { DeadLetters1795793000000 } from './migrations/1795793000000-dead-letter
 import { KpiSamples1795794000000 } from './migrations/1795794000000-kpi-samples';
 import { KpiDays1795795000000 } from './migrations/1795795000000-kpi-days';
 import { OutboxTable1795796000000 } from './migrations/1795796000000-outbox-table';
-import { OutboxMessages1795798000000 } from './migrations/1795798000000-outbox-messages';
+import { OutboxValues1795798000000 } from './migrations/1795798000000-outbox-values';
 import { WriteIndexes1795797000000 } from './migrations/1795797000000-write-indexes';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
@@ -25,7 +25,7 @@ export const MIGRATIONS = [
   KpiDays1795795000000,
   OutboxTable1795796000000,
   WriteIndexes1795797000000,
-  OutboxMessages1795798000000,
+  OutboxValues1795798000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -166,33 +166,31 @@ export class PgScoringStore implements ScoringStore {
 
   async pendingOutbox(limit: number): Promise<OutboxPage> {
     const rows: Array<
-      {
-        id: string;
-        kind: 'indicator' | 'score';
-        message: IndicatorMessage | ScoreMessage | null;
-      } & Partial<IndicatorRow> &
-        Partial<Omit<ScoreRow, keyof IndicatorRow>>
+      { id: string; kind: 'indicator' | 'score' } & Partial<IndicatorRow> & Partial<Omit<ScoreRow, keyof IndicatorRow>>
     > = await this.dataSource.query(
-      `SELECT o.id, o.kind, o.message, coalesce(i.port, s.port) AS port, coalesce(i.measure, s.measure) AS measure, i.kpi,
-              coalesce(i.grain, s.grain) AS grain,
-              coalesce(i.window_start_text, s.window_start_text) AS window_start_text,
-              coalesce(i.window_end_text, s.window_end_text) AS window_end_text,
-              i.value, i.samples, i.target, i.attainment, i.scored, s.score, s.coverage,
-              coalesce(i.catalogue_version, s.catalogue_version) AS catalogue_version,
-              coalesce(i.computed_at, s.computed_at) AS computed_at
+      // An entry carries a copy of the value it publishes; one queued before entries did gets it
+      // from the indicator or score row (computed_at is set on every copy and on no older entry).
+      `SELECT o.id, o.kind, o.port, coalesce(o.measure, i.measure, s.measure) AS measure, o.kpi, o.grain,
+              coalesce(o.window_start_text, i.window_start_text, s.window_start_text) AS window_start_text,
+              coalesce(o.window_end_text, i.window_end_text, s.window_end_text) AS window_end_text,
+              coalesce(o.value, i.value) AS value, coalesce(o.samples, i.samples) AS samples,
+              coalesce(o.target, i.target) AS target, coalesce(o.attainment, i.attainment) AS attainment,
+              coalesce(o.scored, i.scored) AS scored, coalesce(o.score, s.score) AS score,
+              coalesce(o.coverage, s.coverage) AS coverage,
+              coalesce(o.catalogue_version, i.catalogue_version, s.catalogue_version) AS catalogue_version,
+              coalesce(o.computed_at, i.computed_at, s.computed_at) AS computed_at
          FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) o
-         -- Entries queued before they carried their message: one primary-key lookup each (as
-         -- plain joins the planner hashed the whole score table on every page); LIMIT 1 keeps
-         -- these lateral, and an entry with its message skips them.
+         -- One primary-key lookup per older entry (as plain joins the planner hashed the whole
+         -- score table on every page); LIMIT 1 keeps these lateral.
          LEFT JOIN LATERAL (
            SELECT * FROM indicator i
-            WHERE o.message IS NULL AND o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi AND i.grain = o.grain
-              AND i.window_start = o.window_start
+            WHERE o.computed_at IS NULL AND o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi
+              AND i.grain = o.grain AND i.window_start = o.window_start
             LIMIT 1) i ON true
          LEFT JOIN LATERAL (
            SELECT * FROM score s
-            WHERE o.message IS NULL AND o.kind = 'score' AND s.port = o.port AND s.measure = o.measure AND s.grain = o.grain
-              AND s.window_start = o.window_start
+            WHERE o.computed_at IS NULL AND o.kind = 'score' AND s.port = o.port AND s.measure = o.measure
+              AND s.grain = o.grain AND s.window_start = o.window_start
             LIMIT 1) s ON true
         ORDER BY o.id`,
       [limit],
@@ -200,17 +198,6 @@ export class PgScoringStore implements ScoringStore {
     const indicators = new Map<string, IndicatorMessage>();
     const scores = new Map<string, ScoreMessage>();
     for (const row of rows) {
-      // The driver parses the json column: the message as it was built when the value was saved.
-      if (row.message && row.kind === 'indicator') {
-        const message = row.message as IndicatorMessage;
-        indicators.set(indicatorKey(message), message);
-        continue;
-      }
-      if (row.message) {
-        const message = row.message as ScoreMessage;
-        scores.set(scoreKey(message), message);
-        continue;
-      }
       if (row.computed_at === null || row.computed_at === undefined) continue;
       if (row.kind === 'indicator') {
         const message = toMessage(row as IndicatorRow);
@@ -611,17 +598,14 @@ class PgScoringUnit implements ScoringUnit {
                 excluded.catalogue_version)
        -- xmax is 0 on a row this statement inserted, the updating transaction's id otherwise.
        RETURNING i.port, i.kpi, i.grain, i.window_start, i.window_start_text, i.window_end_text, i.measure, i.value,
-                 i.samples, i.target, i.attainment, i.scored, i.catalogue_version, i.xmax = 0 AS inserted
+                 i.samples, i.target, i.attainment, i.scored, i.catalogue_version, i.computed_at,
+                 i.xmax = 0 AS inserted
        ), queued AS (
-       -- The message as published (the keys in IndicatorMessage's order; computedAt as JavaScript
-       -- writes it). Numbers are written as PostgreSQL prints float8, the shortest text that
-       -- reads back as the same value, so the publisher parses and re-serialises them unchanged.
-       INSERT INTO outbox (kind, port, kpi, grain, window_start, message)
-       SELECT 'indicator', port, kpi, grain, window_start,
-              json_build_object('port', port, 'measure', measure, 'kpi', kpi, 'grain', grain,
-                                'windowStart', window_start_text, 'windowEnd', window_end_text, 'value', value,
-                                'samples', samples, 'target', target, 'attainment', attainment, 'scored', scored,
-                                'catalogueVersion', catalogue_version, 'computedAt', $3::text)
+       -- A copy of the value goes with the entry, so publishing reads the queue alone.
+       INSERT INTO outbox (kind, port, kpi, measure, grain, window_start, window_start_text, window_end_text, value,
+                           samples, target, attainment, scored, catalogue_version, computed_at)
+       SELECT 'indicator', port, kpi, measure, grain, window_start, window_start_text, window_end_text, value,
+              samples, target, attainment, scored, catalogue_version, computed_at
          FROM changed
        )
        SELECT port, kpi, grain, window_start_text AS start, inserted FROM changed`,
@@ -644,7 +628,6 @@ class PgScoringUnit implements ScoringUnit {
               catalogue_version: x.catalogueVersion,
             })),
           ),
-          computedAt.toISOString(),
           computedAt.toISOString(),
         ],
       );
@@ -763,19 +746,13 @@ class PgScoringUnit implements ScoringUnit {
          WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
                IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
        RETURNING s.port, s.measure, s.grain, s.window_start, s.window_start_text, s.window_end_text, s.score,
-                 s.coverage, s.catalogue_version
+                 s.coverage, s.catalogue_version, s.computed_at
        ), queued AS (
-       -- The message as published, in ScoreMessage's key order (see saveIndicators).
-       INSERT INTO outbox (kind, port, measure, grain, window_start, message)
-       SELECT 'score', port, measure, grain, window_start,
-              CASE WHEN measure = 0
-                THEN json_build_object('kind', 'port', 'port', port, 'coverage', coverage, 'grain', grain,
-                                       'windowStart', window_start_text, 'windowEnd', window_end_text, 'score', score,
-                                       'catalogueVersion', catalogue_version, 'computedAt', $3::text)
-                ELSE json_build_object('kind', 'measure', 'port', port, 'measure', measure, 'grain', grain,
-                                       'windowStart', window_start_text, 'windowEnd', window_end_text, 'score', score,
-                                       'catalogueVersion', catalogue_version, 'computedAt', $3::text)
-              END
+       -- A copy of the value goes with the entry (see saveIndicators).
+       INSERT INTO outbox (kind, port, measure, grain, window_start, window_start_text, window_end_text, score,
+                           coverage, catalogue_version, computed_at)
+       SELECT 'score', port, measure, grain, window_start, window_start_text, window_end_text, score, coverage,
+              catalogue_version, computed_at
          FROM changed
        RETURNING 1
        )
@@ -796,7 +773,6 @@ class PgScoringUnit implements ScoringUnit {
             catalogue_version: r.s.catalogueVersion,
           })),
         ),
-        computedAt.toISOString(),
         computedAt.toISOString(),
       ],
     );
