@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { BenchEnvironment, log, machine, option, ROOT, waitForCount } from './bench-environment';
+import { BenchEnvironment, log, machine, option, ROOT, scorerEventsStored, waitForCount } from './bench-environment';
 
 const HELP = `Usage: npm run bench:api [-- --ports N --days D --requests R]
 
@@ -27,8 +27,9 @@ async function main(): Promise<void> {
   const bench = await BenchEnvironment.open();
   try {
     const apiPort = '3990';
+    const scorerHttpPort = 3991;
     bench.spawn('gateway');
-    bench.spawn('scorer');
+    bench.spawn('scorer', { SCORER_HTTP_PORT: String(scorerHttpPort) });
     bench.spawn('api', { API_PORT: apiPort, API_RATE_LIMIT_PER_MINUTE: '1000000' });
     const cli = (cliArgs: string[]) =>
       execFileSync(process.execPath, [join(ROOT, 'bin/portscore.js'), ...cliArgs], {
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       bench.count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'),
     );
     const accepted = await bench.count(`SELECT count AS n FROM ingest_count WHERE outcome = 'accepted'`);
-    await waitForCount('scorer stored', accepted, () => bench.count('SELECT count(*) AS n FROM event'));
+    await waitForCount('scorer stored', accepted, () => scorerEventsStored(scorerHttpPort).catch(() => 0));
     const key = cli(['keys', 'create', '--role', 'agency']).trim();
     const portIds = (
       JSON.parse(
