@@ -576,7 +576,7 @@ class PgScoringUnit implements ScoringUnit {
 
   async saveIndicators(indicators: Indicator[], computedAt: Date): Promise<IndicatorChange[]> {
     if (indicators.length === 0) return [];
-    const rows: Array<{ port: string; kpi: string; grain: string; start: string; inserted: boolean }> =
+    const rows: Array<{ port: string; kpi: string; grain: Grain; windowStart: string; inserted: boolean }> =
       await this.manager.query(
         // Each changed indicator also enters the outbox, in the same statement.
         `WITH changed AS (
@@ -608,7 +608,7 @@ class PgScoringUnit implements ScoringUnit {
               samples, target, attainment, scored, catalogue_version, computed_at
          FROM changed
        )
-       SELECT port, kpi, grain, window_start_text AS start, inserted FROM changed`,
+       SELECT port, kpi, grain, window_start_text AS "windowStart", inserted FROM changed`,
         [
           JSON.stringify(
             indicators.map((x) => ({
@@ -632,12 +632,9 @@ class PgScoringUnit implements ScoringUnit {
         ],
       );
     const positions = new Map(
-      indicators.map((x, index) => [`${x.port}|${x.kpi}|${x.grain}|${x.windowStartText}`, index]),
+      indicators.map((x, index) => [indicatorKey({ ...x, windowStart: x.windowStartText }), index]),
     );
-    return rows.map((row) => ({
-      index: positions.get(`${row.port}|${row.kpi}|${row.grain}|${row.start}`)!,
-      inserted: row.inserted,
-    }));
+    return rows.map((row) => ({ index: positions.get(indicatorKey(row))!, inserted: row.inserted }));
   }
 
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
