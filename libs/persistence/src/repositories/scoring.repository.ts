@@ -414,9 +414,11 @@ class PgScoringUnit implements ScoringUnit {
          SELECT DISTINCT q.ord, c.port, c.case_type, c.case_id
            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
                 WITH ORDINALITY AS q(port, case_type, milestone, attr, value, from_at, ord)
-           JOIN case_milestone c
-             ON c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
-            AND c.attrs->>q.attr = q.value AND c.at >= q.from_at
+           -- Lateral (see windowStats): each query an index range scan, whatever the statistics.
+           CROSS JOIN LATERAL (
+             SELECT c.port, c.case_type, c.case_id FROM case_milestone c
+              WHERE c.port = q.port AND c.case_type = q.case_type AND c.milestone = q.milestone
+                AND c.attrs->>q.attr = q.value AND c.at >= q.from_at) c
        )
        SELECT hit.ord, m.port, m.case_type, m.case_id, m.milestone, m.at, m.attrs
          FROM hit JOIN case_milestone m
@@ -489,8 +491,11 @@ class PgScoringUnit implements ScoringUnit {
     ];
     const unnested = `json_to_recordset($1::json)
                         AS w(port text, kpi text, start_at timestamptz, end_at timestamptz, i int, fraction float8)`;
-    const from = `${unnested}
-         JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at`;
+    // Each window's rows come from a lateral subquery: an index range scan per window. As a join,
+    // the planner guesses 100 windows, and once the tables have statistics (ANALYZE, autovacuum)
+    // it prefers hashing the whole sample table to probing its index a hundred times — 12 ms
+    // against 82 ms for 144 month windows over 1,300,000 samples (docs/benchmarks.md).
+    const samplesOf = `kpi_sample s WHERE s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at`;
     type SumRow = { i: number; count: string; den: number; num: number; den2: number; num2: number; valued: string };
     const days = queries.flatMap((q, i) => (q.grain === 'day' ? [i] : []));
     const longer = queries.flatMap((q, i) => (q.grain !== 'day' ? [i] : []));
@@ -499,12 +504,12 @@ class PgScoringUnit implements ScoringUnit {
       sums.push(
         ...((await this.manager.query(
           `WITH sums AS (
-             SELECT w.i, w.port, w.kpi, w.start_at, count(s.port) AS count, coalesce(sum(s.den), 0) AS den,
-                    coalesce(sum(s.num), 0) AS num, coalesce(sum(s.den2), 0) AS den2,
-                    coalesce(sum(s.num2), 0) AS num2, count(s.value) AS valued
+             SELECT w.i, w.port, w.kpi, w.start_at, a.*
                FROM ${unnested}
-               LEFT JOIN kpi_sample s ON s.port = w.port AND s.kpi = w.kpi AND s.at >= w.start_at AND s.at < w.end_at
-              GROUP BY w.i, w.port, w.kpi, w.start_at
+               CROSS JOIN LATERAL (
+                 SELECT count(*) AS count, coalesce(sum(s.den), 0) AS den, coalesce(sum(s.num), 0) AS num,
+                        coalesce(sum(s.den2), 0) AS den2, coalesce(sum(s.num2), 0) AS num2, count(s.value) AS valued
+                   FROM ${samplesOf}) a
            ), kept AS (
              INSERT INTO kpi_day AS d (port, kpi, day_start, count, den, num, den2, num2, valued)
              SELECT port, kpi, start_at, count, den, num, den2, num2, valued FROM sums
@@ -524,11 +529,14 @@ class PgScoringUnit implements ScoringUnit {
       // After the days above: a week or month adds up its days' sums.
       sums.push(
         ...((await this.manager.query(
-          `SELECT w.i, sum(d.count) AS count, sum(d.den) AS den, sum(d.num) AS num, sum(d.den2) AS den2,
-                  sum(d.num2) AS num2, sum(d.valued) AS valued
+          `SELECT w.i, a.*
              FROM ${unnested}
-             JOIN kpi_day d ON d.port = w.port AND d.kpi = w.kpi AND d.day_start >= w.start_at AND d.day_start < w.end_at
-            GROUP BY w.i`,
+             CROSS JOIN LATERAL (
+               SELECT coalesce(sum(d.count), 0) AS count, coalesce(sum(d.den), 0) AS den,
+                      coalesce(sum(d.num), 0) AS num, coalesce(sum(d.den2), 0) AS den2,
+                      coalesce(sum(d.num2), 0) AS num2, coalesce(sum(d.valued), 0) AS valued
+                 FROM kpi_day d
+                WHERE d.port = w.port AND d.kpi = w.kpi AND d.day_start >= w.start_at AND d.day_start < w.end_at) a`,
           windows(longer),
         )) as SumRow[]),
       );
@@ -546,10 +554,11 @@ class PgScoringUnit implements ScoringUnit {
     const withPercentile = queries.flatMap((q, i) => (q.percentile !== undefined ? [i] : []));
     if (withPercentile.length > 0) {
       const rows: Array<{ i: number; percentile: number | null }> = await this.manager.query(
-        `SELECT w.i, percentile_cont(w.fraction) WITHIN GROUP (ORDER BY s.value) AS percentile
-           FROM ${from}
-          WHERE s.value IS NOT NULL
-          GROUP BY w.i, w.fraction`,
+        `SELECT w.i, a.percentile
+           FROM ${unnested}
+           CROSS JOIN LATERAL (
+             SELECT percentile_cont(w.fraction) WITHIN GROUP (ORDER BY s.value) AS percentile
+               FROM ${samplesOf} AND s.value IS NOT NULL) a`,
         windows(withPercentile),
       );
       for (const row of rows) stats[row.i]!.percentile = row.percentile;
@@ -557,10 +566,13 @@ class PgScoringUnit implements ScoringUnit {
     const withGroups = queries.flatMap((q, i) => (q.groups ? [i] : []));
     if (withGroups.length > 0) {
       const rows: Array<{ i: number; groups: string; hit: string; missed: string }> = await this.manager.query(
-        `SELECT w.i, count(DISTINCT s.grp) AS groups,
-                count(DISTINCT s.grp) FILTER (WHERE s.num > 0) AS hit,
-                count(DISTINCT s.grp) FILTER (WHERE s.num = 0) AS missed
-           FROM ${from} WHERE s.grp IS NOT NULL GROUP BY w.i`,
+        `SELECT w.i, a.*
+           FROM ${unnested}
+           CROSS JOIN LATERAL (
+             SELECT count(DISTINCT s.grp) AS groups,
+                    count(DISTINCT s.grp) FILTER (WHERE s.num > 0) AS hit,
+                    count(DISTINCT s.grp) FILTER (WHERE s.num = 0) AS missed
+               FROM ${samplesOf} AND s.grp IS NOT NULL) a`,
         windows(withGroups),
       );
       for (const row of rows) {
@@ -651,9 +663,12 @@ class PgScoringUnit implements ScoringUnit {
       attainment: number | null;
       scored: boolean;
     }> = await this.manager.query(
-      `SELECT w.w, i.kpi, i.value, i.samples, i.target, i.attainment, i.scored
+      // Lateral, so each window is an index lookup however large the table's statistics say it is.
+      `SELECT w.w, i.*
            FROM json_to_recordset($1::json) AS w(w int, port text, grain text, window_start timestamptz)
-           JOIN indicator i ON i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start`,
+           CROSS JOIN LATERAL (
+             SELECT i.kpi, i.value, i.samples, i.target, i.attainment, i.scored FROM indicator i
+              WHERE i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start) i`,
       [JSON.stringify(windows.map((w, i) => ({ w: i, port: w.port, grain: w.grain, window_start: w.windowStart })))],
     );
     for (const row of rows) {
