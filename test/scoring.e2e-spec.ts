@@ -124,6 +124,25 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     );
   });
 
+  it('compacts the outbox with VACUUM: the removed entries leave no dead rows behind', async () => {
+    const store = new PgScoringStore(database);
+    const vacuums = async () =>
+      Number(
+        (
+          await database.query(
+            `SELECT vacuum_count + autovacuum_count AS n FROM pg_stat_user_tables WHERE relname = 'outbox'`,
+          )
+        )[0].n,
+      );
+    const before = await vacuums();
+    await store.compactOutbox();
+    expect(await vacuums()).toBe(before + 1);
+    const [{ dead }] = await database.query(
+      `SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE relname = 'outbox'`,
+    );
+    expect(Number(dead)).toBe(0);
+  });
+
   it('serves simulator traffic as indicators and scorecards', async () => {
     const handled = async () =>
       Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n);

@@ -9,6 +9,7 @@ import { offsetMinutes } from '@portscore/catalogue';
 import { loadPorts } from '@portscore/config';
 import type { OutgoingMessage } from '@portscore/messaging';
 import { simulate } from '@portscore/simulator';
+import type { Client } from 'pg';
 
 import {
   BenchEnvironment,
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
 
     // 3. The ceiling: Kafka's consumer performance tool over the same filings.
     const ceiling = consumerCeiling(bench.infrastructure.kafkaBrokers, bench.topics.TOPIC_FILINGS!, total);
+    const postgres = await postgresSettings(bench.database);
 
     const figures = {
       bench: 'pipeline',
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
       kafkaConsumerCeilingPerSecond: ceiling,
       ratioToCeiling: ceiling ? round(throughput / ceiling, 4) : null,
       machine: machine(),
+      postgres,
       date: new Date().toISOString().slice(0, 10),
     };
     const rows: Array<[string, string]> = [
@@ -215,6 +218,7 @@ async function main(): Promise<void> {
       ['peak RSS gateway / scorer', `${figures.gatewayPeakRssMb} / ${figures.scorerPeakRssMb} MB`],
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],
       ['ratio to ceiling', `${figures.ratioToCeiling ?? 'n/a'}`],
+      ['PostgreSQL', postgres],
     ];
     for (const [name, value] of rows) console.log(`${name.padEnd(28)} ${value}`);
     writeResults(figures, rows);
@@ -245,6 +249,15 @@ function probe(port: string, k: number, decided: Date): OutgoingMessage[] {
     envelope('sw.permit.applied.v1', applied, { permitId: `PROBE-${k}`, kind: 'food', channel: 'electronic' }),
     envelope('sw.permit.decided.v1', decided, { permitId: `PROBE-${k}`, kind: 'food', decision: 'approved' }),
   ];
+}
+
+/** What of PostgreSQL's configuration the figures depend on most (autovacuum: query plans, bloat). */
+async function postgresSettings(database: Client): Promise<string> {
+  const show = async (name: string) => (await database.query(`SHOW ${name}`)).rows[0][name] as string;
+  return (
+    `${(await show('server_version')).split(' ')[0]}, autovacuum ${await show('autovacuum')}, ` +
+    `shared_buffers ${await show('shared_buffers')}, max_wal_size ${await show('max_wal_size')}`
+  );
 }
 
 function cpuFigures(cpu: CpuSnapshot): string {

@@ -45,6 +45,8 @@ export interface PortscoreConfig {
    */
   consumerMinBatchBytes: number;
   consumerMaxWaitMs: number;
+  /** Outbox entries published and removed between two VACUUMs of the queue; 0 leaves it to autovacuum. */
+  outboxCompactEvery: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -88,6 +90,7 @@ export const DEFAULTS = {
   CONSUMER_MAX_BATCH_BYTES: String(4 * 1024 * 1024),
   CONSUMER_MIN_BATCH_BYTES: String(64 * 1024),
   CONSUMER_MAX_WAIT_MS: '100',
+  OUTBOX_COMPACT_EVERY: '50000',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -167,6 +170,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     consumerMaxBatchBytes: integer('CONSUMER_MAX_BATCH_BYTES', 64 * 1024, 64 * 1024 * 1024),
     consumerMinBatchBytes: integer('CONSUMER_MIN_BATCH_BYTES', 1, 64 * 1024 * 1024),
     consumerMaxWaitMs: integer('CONSUMER_MAX_WAIT_MS', 0, 10_000),
+    outboxCompactEvery: integer('OUTBOX_COMPACT_EVERY', 0, 100_000_000),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

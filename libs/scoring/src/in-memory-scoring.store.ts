@@ -239,6 +239,13 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     this.outbox = this.outbox.filter((entry) => !sent.has(entry.id));
   }
 
+  /** Compactions asked for (memory needs none). */
+  compactions = 0;
+
+  async compactOutbox(): Promise<void> {
+    this.compactions += 1;
+  }
+
   /** port|kpi|grain|windowStart → the stored indicator. */
   indicator(port: string, kpi: string, grain: string, windowStart: string): Indicator | undefined {
     return this.indicators.get(`${port}|${kpi}|${grain}|${windowStart}`)?.indicator;

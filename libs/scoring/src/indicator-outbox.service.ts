@@ -10,6 +10,11 @@ export interface OutboxTopics {
 export interface OutboxOptions {
   /** Rows read and sent per round (default 5000). */
   pageSize?: number;
+  /**
+   * Entries removed between two compactions of the queue (`compactOutbox`, a VACUUM); 0 leaves
+   * it to autovacuum (default 50000).
+   */
+  compactEvery?: number;
   /** Told after each round what was sent (metrics). */
   onPublished?: (sent: { indicators: number; scores: number; ms: number }) => void;
 }
@@ -22,6 +27,7 @@ export class IndicatorOutbox {
   private running: Promise<number> = Promise.resolve(0);
   private pumping = false;
   private again = false;
+  private removedSinceCompaction = 0;
 
   constructor(
     private readonly store: ScoringStore,
@@ -69,7 +75,7 @@ export class IndicatorOutbox {
     for (;;) {
       const started = performance.now();
       const { ids, indicators, scores } = await this.store.pendingOutbox(pageSize);
-      if (ids.length === 0) return sent;
+      if (ids.length === 0) return this.compacted(sent);
       await Promise.all([
         this.publisher.publish(
           this.topics.indicators,
@@ -95,7 +101,18 @@ export class IndicatorOutbox {
         scores: scores.length,
         ms: performance.now() - started,
       });
-      if (ids.length < pageSize) return sent;
+      this.removedSinceCompaction += ids.length;
+      if (ids.length < pageSize) return this.compacted(sent);
     }
+  }
+
+  /** Once the queue is drained and enough entries were removed since the last time, compacts it. */
+  private async compacted(sent: number): Promise<number> {
+    const every = this.options.compactEvery ?? 50_000;
+    if (every > 0 && this.removedSinceCompaction >= every) {
+      this.removedSinceCompaction = 0;
+      await this.store.compactOutbox();
+    }
+    return sent;
   }
 }

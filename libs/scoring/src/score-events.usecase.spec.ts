@@ -237,6 +237,28 @@ describe('ScoreEventsUseCase, measure 1', () => {
     expect(await outbox.flush()).toBe(0);
   });
 
+  it('compacts the queue once the entries removed since the last compaction reach compactEvery', async () => {
+    const topics = { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' };
+    const publisher = { publish: async () => undefined };
+    const store = await score([[...APPLICATIONS, ...DECISIONS]]);
+    const queued = store.outbox.length;
+    const outbox = new IndicatorOutbox(store, publisher, topics, { compactEvery: queued + 1 });
+    await outbox.flush();
+    expect(store.outbox).toHaveLength(0);
+    expect(store.compactions).toBe(0); // one entry short
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports);
+    await useCase.execute({ events: [decided('P5', '2026-10-07T20:00:00+08:00', 'urn:test:other')] });
+    await outbox.flush();
+    expect(store.compactions).toBe(1);
+    await outbox.flush(); // nothing removed since
+    expect(store.compactions).toBe(1);
+
+    const never = await score([[...APPLICATIONS, ...DECISIONS]]);
+    await new IndicatorOutbox(never, publisher, topics, { compactEvery: 0 }).flush();
+    expect(never.outbox).toHaveLength(0);
+    expect(never.compactions).toBe(0);
+  });
+
   it('scores again only the measures of changed KPIs in a window that has scores, all of them in a new one', async () => {
     const store = await score([[...APPLICATIONS, ...DECISIONS, ...CERTIFICATES]]);
     const saved: WindowScores[] = [];

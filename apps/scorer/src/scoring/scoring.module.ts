@@ -37,6 +37,7 @@ const outboxLogger = new Logger('IndicatorOutbox');
           bus,
           { indicators: config.topics.indicators, scores: config.topics.scores },
           {
+            compactEvery: config.outboxCompactEvery,
             onPublished: (sent) => {
               metrics.published.inc({ topic: config.topics.indicators }, sent.indicators);
               metrics.published.inc({ topic: config.topics.scores }, sent.scores);

@@ -119,6 +119,12 @@ export interface ScoringStore {
   pendingOutbox(limit: number): Promise<OutboxPage>;
   /** Removes sent entries; an entry added after the page was read stays. */
   removeFromOutbox(ids: string[]): Promise<void>;
+  /**
+   * Reclaims the space of removed entries (VACUUM). A queue table turns over all its rows every
+   * few seconds; without this, and with autovacuum off or behind, reading a page steps over every
+   * entry ever removed.
+   */
+  compactOutbox(): Promise<void>;
 }
 
 export interface OutboxPage {
@@ -213,6 +219,11 @@ export class PgScoringStore implements ScoringStore {
   async removeFromOutbox(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  async compactOutbox(): Promise<void> {
+    // Outside a transaction (VACUUM cannot run in one); inserts and deletes go on meanwhile.
+    await this.dataSource.query(`VACUUM outbox`);
   }
 }
 
