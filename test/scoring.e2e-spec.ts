@@ -136,7 +136,10 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       );
     const before = await vacuums();
     await store.compactOutbox();
-    expect(await vacuums()).toBe(before + 1);
+    // Skipped only while autovacuum is at the table, which then counts when it finishes.
+    for (let waited = 0; (await vacuums()) === before && waited < 10_000; waited += 200)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await vacuums()).toBeGreaterThan(before);
     const [{ dead }] = await database.query(
       `SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE relname = 'outbox'`,
     );

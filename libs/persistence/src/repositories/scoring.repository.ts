@@ -223,7 +223,9 @@ export class PgScoringStore implements ScoringStore {
 
   async compactOutbox(): Promise<void> {
     // Outside a transaction (VACUUM cannot run in one); inserts and deletes go on meanwhile.
-    await this.dataSource.query(`VACUUM outbox`);
+    // SKIP_LOCKED: when autovacuum (or anyone) is already vacuuming the table, this one is not
+    // needed, and waiting for it would hold up publishing.
+    await this.dataSource.query(`VACUUM (SKIP_LOCKED) outbox`);
   }
 }
 
