@@ -110,8 +110,9 @@ export class IndicatorOutbox {
   private async compacted(sent: number): Promise<number> {
     const every = this.options.compactEvery ?? 50_000;
     if (every > 0 && this.removedSinceCompaction >= every) {
-      this.removedSinceCompaction = 0;
+      // Counted again only once it succeeded: a failed compaction is tried after the next round.
       await this.store.compactOutbox();
+      this.removedSinceCompaction = 0;
     }
     return sent;
   }

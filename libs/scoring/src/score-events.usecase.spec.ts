@@ -253,6 +253,22 @@ describe('ScoreEventsUseCase, measure 1', () => {
     await outbox.flush(); // nothing removed since
     expect(store.compactions).toBe(1);
 
+    // A compaction that fails is owed, and done on the next round, however little it removes.
+    const failing = await score([[...APPLICATIONS, ...DECISIONS]]);
+    const compact = failing.compactOutbox.bind(failing);
+    let failures = 1;
+    failing.compactOutbox = async () => {
+      failures -= 1;
+      if (failures >= 0) throw new Error('connection lost');
+      return compact();
+    };
+    const retried = new IndicatorOutbox(failing, publisher, topics, { compactEvery: failing.outbox.length });
+    await expect(retried.flush()).rejects.toThrow('connection lost');
+    expect(failing.outbox).toHaveLength(0); // published and removed all the same
+    expect(failing.compactions).toBe(0);
+    await retried.flush();
+    expect(failing.compactions).toBe(1);
+
     const never = await score([[...APPLICATIONS, ...DECISIONS]]);
     await new IndicatorOutbox(never, publisher, topics, { compactEvery: 0 }).flush();
     expect(never.outbox).toHaveLength(0);
