@@ -123,9 +123,9 @@ export class PgInsightsReader implements InsightsReader {
     if (windows.length === 0) return [];
     const rows: Array<{ port: string; measure: number; score: number | null; basis: string; coverage: number | null }> =
       await this.dataSource.query(
-        // The window starts again as a filter: read through the (grain, window start) index, not
-        // by hashing the whole score table, the plan statistics lead to otherwise (0.4 against
-        // 35 ms for 50 ports over 312,000 scores).
+        // The window starts again as a filter, so the rows are read through the (grain, window
+        // start) index; with table statistics the plain join hashed the whole score table
+        // instead (35 ms against 0.4 ms for 50 ports over 312,000 scores).
         `SELECT s.port, s.measure, s.score, s.basis, s.coverage
            FROM score s JOIN unnest($1::text[], $2::timestamptz[]) AS w(port, window_start)
              ON s.port = w.port AND s.window_start = w.window_start
