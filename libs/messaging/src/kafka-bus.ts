@@ -11,7 +11,7 @@ import {
 } from 'kafkajs';
 
 import type { ConsumerSpec, IncomingMessage, MessagePublisher, OutgoingMessage, TopicSpec } from './message-bus';
-import { RememberingPartitioner } from './partitioner';
+import { Murmur2Partitioner } from './partitioner';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -282,7 +282,7 @@ export class KafkaBus implements MessagePublisher {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: RememberingPartitioner,
+        createPartitioner: Murmur2Partitioner,
         // An idempotent producer keeps retrying (with capped backoff) rather than give up mid-sequence.
         retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
       });
