@@ -10,6 +10,7 @@ describe('service start commands', () => {
   it('puts the Node.js options before the path preload and the entry point, extra options after their own', () => {
     expect(serviceArguments('scorer', '/srv/portscore', ['--cpu-prof'])).toEqual([
       '--max-old-space-size=192',
+      '--single-threaded-gc',
       '--cpu-prof',
       '-r',
       '/srv/portscore/bin/register-paths.js',
