@@ -74,3 +74,20 @@ describe('deployment manifests', () => {
     }
   });
 });
+
+/** The built services, as deployed: kafkajs's producer groups with the one-pass grouping. */
+describe('built services', () => {
+  it.each(['gateway', 'scorer'])('the %s loads kafkajs with the one-pass partition grouping', (service) => {
+    const script =
+      `require(${JSON.stringify(join(ROOT, `dist/apps/${service}/src/${service}.module.js`))});` +
+      `const grouping = require.resolve('kafkajs/src/producer/groupMessagesPerPartition');` +
+      `process.stdout.write(JSON.stringify({ installed: require('@portscore/messaging').onePassGroupingInstalled,` +
+      ` cached: require.cache[grouping].exports === require('@portscore/messaging').groupMessagesPerPartition }));`;
+    const result = spawnSync(process.execPath, ['-r', join(ROOT, 'bin/register-paths.js'), '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ installed: true, cached: true });
+  });
+});

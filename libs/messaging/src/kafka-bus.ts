@@ -1,3 +1,6 @@
+// Before kafkajs: replaces a part of it in the module cache (see the module).
+import './kafkajs-grouping';
+
 import {
   type Admin,
   type Consumer,

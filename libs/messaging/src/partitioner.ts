@@ -1,3 +1,6 @@
+// Before kafkajs: replaces a part of it in the module cache (see the module).
+import './kafkajs-grouping';
+
 import { type ICustomPartitioner, Partitioners } from 'kafkajs';
 
 const SEED = 0x9747b28c;
