@@ -7,6 +7,8 @@ import { simulate } from '@portscore/simulator';
 
 import {
   BenchEnvironment,
+  cpuBetween,
+  cpuSnapshot,
   log,
   machine,
   option,
@@ -22,7 +24,8 @@ const HELP = `Usage: npm run bench:scorer [-- --ports N --days D]
 Measures the scorer alone: simulates D days (default 30) of traffic for N ports (default 14),
 validates it into canonical events, publishes those to a fresh events topic, then starts one
 scorer process and times how fast it stores events, recomputes the windows they touch and saves
-indicators and scores. Uses KAFKA_BROKERS and DATABASE_URL when set, else the local broker and
+indicators and scores; also the CPU seconds the scorer and PostgreSQL (when it runs on this
+machine) used meanwhile, which vary less from run to run than the time. Uses KAFKA_BROKERS and DATABASE_URL when set, else the local broker and
 PostgreSQL. Last line: one JSON object.`;
 
 async function main(): Promise<void> {
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     const spawned = Date.now();
     const httpPort = 3982;
     const scorer = bench.spawn('scorer', { SCORER_HTTP_PORT: String(httpPort) });
+    const cpuAtStart = await cpuSnapshot(bench.database, { scorer: scorer.pid });
     let peakRssKb = 0;
     const run = await waitForCount(
       'scorer stored',
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
       () => scorerEventsStored(httpPort).catch(() => 0), // 0 until its HTTP server is up
       () => (peakRssKb = Math.max(peakRssKb, rssKb(scorer.pid))),
     );
+    const cpu = cpuBetween(cpuAtStart, await cpuSnapshot(bench.database, { scorer: scorer.pid }));
     const indicators = await bench.count('SELECT count(*) AS n FROM indicator');
     const scores = await bench.count('SELECT count(*) AS n FROM score');
     const figures = {
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
       scorerSecondsFromStart: Number(((run.doneAt - spawned) / 1000).toFixed(2)),
       scorerEventsPerSecond: Math.round((distinct - run.firstCount) / ((run.doneAt - run.firstAt) / 1000)),
       scorerPeakRssMb: Math.round(peakRssKb / 1024),
+      cpuSeconds: { scorer: cpu.scorer, postgres: cpu.postgres },
       indicators,
       scores,
       machine: machine(),
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
     console.log(`scorer throughput      ${figures.scorerEventsPerSecond} events/s (steady state, first batch to last)`);
     console.log(`scorer wall time       ${figures.scorerSecondsFromStart} s including start-up`);
     console.log(`scorer peak RSS        ${figures.scorerPeakRssMb} MB`);
+    console.log(`CPU s scorer / PG      ${cpu.scorer} / ${cpu.postgres ?? 'n/a'} from the scorer's start to the last event stored`);
     console.log(`indicators / scores    ${indicators} / ${scores}`);
     console.log(JSON.stringify(figures));
   } finally {

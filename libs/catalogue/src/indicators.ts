@@ -1,7 +1,7 @@
 import { type KpiResult, scoreKpi, type ScoredKpi } from './attainment';
 import type { MeasureCatalogue } from './catalogue';
 import type { CaseRecord, KpiRule } from './kpi-rules';
-import { GRAINS, type Grain, type TimeWindow, windowOf } from './windows';
+import { type Grain, type TimeWindow, windowsAt } from './windows';
 
 /** One KPI value of one port for one window: the unit published on `sw.indicators.v1`. */
 export interface Indicator extends ScoredKpi {
@@ -87,18 +87,21 @@ export function touchedWindows(
   timeZone: string,
   before: CaseRecord | undefined,
   after: CaseRecord,
-): TimeWindow[] {
-  const instants = [before?.milestones[rule.completing]?.at, after.milestones[rule.completing]?.at].filter(
-    (at): at is Date => at !== undefined,
-  );
-  const unique = new Map<string, TimeWindow>();
-  for (const at of instants) {
-    for (const grain of GRAINS) {
-      const window = windowOf(at, timeZone, grain);
-      unique.set(`${grain}|${window.start.getTime()}`, window);
-    }
+): readonly TimeWindow[] {
+  const then = before?.milestones[rule.completing]?.at;
+  const now = after.milestones[rule.completing]?.at;
+  if (now === undefined) return then === undefined ? [] : windowsAt(then, timeZone);
+  const current = windowsAt(now, timeZone);
+  if (then === undefined) return current;
+  const previous = windowsAt(then, timeZone);
+  if (previous === current) return current;
+  // The windows it left, then those it entered that it was not in already.
+  const touched = [...previous];
+  for (const window of current) {
+    if (!previous.some((p) => p.grain === window.grain && p.start.getTime() === window.start.getTime()))
+      touched.push(window);
   }
-  return [...unique.values()];
+  return touched;
 }
 
 /** Same numbers, same indicator: used to publish only what changed. */

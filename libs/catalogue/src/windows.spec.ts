@@ -1,4 +1,4 @@
-import { formatInZone, offsetMinutes, windowOf, windowOfLocalDate, windowsOf } from './windows';
+import { formatInZone, offsetMinutes, windowOf, windowOfLocalDate, windowsAt, windowsOf } from './windows';
 
 const SHANGHAI = 'Asia/Shanghai';
 
@@ -50,6 +50,33 @@ describe('windowOf', () => {
       '2026-10-05T00:00:00+08:00',
       '2026-10-01T00:00:00+08:00',
     ]);
+  });
+});
+
+describe('windowsAt', () => {
+  it('splits at local midnight on the quarter hour, whichever side is asked first', () => {
+    // Shanghai midnight is 16:00Z; Kathmandu (+05:45) midnight is 18:15Z.
+    const cases = [
+      { zone: SHANGHAI, before: '2026-10-11T15:59:59.999Z', after: '2026-10-11T16:00:00.000Z', day: '2026-10-12' },
+      {
+        zone: 'Asia/Kathmandu',
+        before: '2026-10-11T18:14:59.999Z',
+        after: '2026-10-11T18:15:00.000Z',
+        day: '2026-10-12',
+      },
+    ];
+    for (const { zone, before, after, day } of cases) {
+      // The later instant first, so a cached quarter hour would show in the earlier one.
+      const next = windowsAt(new Date(after), zone);
+      const previous = windowsAt(new Date(before), zone);
+      expect(next[0]!.startText.slice(0, 10)).toBe(day);
+      expect(previous[0]!.endText).toBe(next[0]!.startText);
+      expect(previous.map((w) => w.grain)).toEqual(['day', 'week', 'month']);
+    }
+    // The same quarter hour gives the same (shared) windows.
+    expect(windowsAt(new Date('2026-10-11T16:14:59Z'), SHANGHAI)).toBe(
+      windowsAt(new Date('2026-10-11T16:00:00Z'), SHANGHAI),
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type CaseRecord,
   CASE_TYPES,
   extractFacts,
+  GRAINS,
   type Indicator,
   indicatorOf,
   type KpiRule,
@@ -319,18 +320,29 @@ async function loadContexts(unit: ScoringUnit, cases: CaseToSample[]): Promise<M
 
 /** The distinct (port, KPI, window) to recompute. */
 export class WindowPlan {
-  private readonly planned = new Map<string, PlannedWindow>();
+  /** Port → KPI → window (its start and grain as one number) → planned, for finding repeats. */
+  private readonly index = new Map<string, Map<string, Map<number, PlannedWindow>>>();
+  private readonly planned: PlannedWindow[] = [];
 
   constructor(private readonly catalogue: MeasureCatalogue) {}
 
+  /** Called for every window of every sample of a batch: looks up without building a text key. */
   add(port: string, rule: KpiRule, window: TimeWindow): void {
     if (!this.catalogue.hasKpi(rule.kpi)) return;
-    const id = `${port}|${rule.kpi}|${window.grain}|${window.start.getTime()}`;
-    if (!this.planned.has(id)) this.planned.set(id, { port, rule, window });
+    let byKpi = this.index.get(port);
+    if (!byKpi) this.index.set(port, (byKpi = new Map()));
+    let byWindow = byKpi.get(rule.kpi);
+    if (!byWindow) byKpi.set(rule.kpi, (byWindow = new Map()));
+    const id = window.start.getTime() * GRAINS.length + GRAINS.indexOf(window.grain);
+    if (byWindow.has(id)) return;
+    const entry = { port, rule, window };
+    byWindow.set(id, entry);
+    this.planned.push(entry);
   }
 
+  /** The planned windows, in the order they were first added. */
   entries(): PlannedWindow[] {
-    return [...this.planned.values()];
+    return [...this.planned];
   }
 }
 
