@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     console.log(`scorer throughput      ${figures.scorerEventsPerSecond} events/s (steady state, first batch to last)`);
     console.log(`scorer wall time       ${figures.scorerSecondsFromStart} s including start-up`);
     console.log(`scorer peak RSS        ${figures.scorerPeakRssMb} MB`);
-    console.log(`CPU s scorer / PG      ${cpu.scorer} / ${cpu.postgres ?? 'n/a'} from the scorer's start to the last event stored`);
+    console.log(
+      `CPU s scorer / PG      ${cpu.scorer} / ${cpu.postgres ?? 'n/a'} from the scorer's start to the last event stored`,
+    );
     console.log(`indicators / scores    ${indicators} / ${scores}`);
     console.log(JSON.stringify(figures));
   } finally {
