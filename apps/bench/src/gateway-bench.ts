@@ -1,13 +1,24 @@
 import 'reflect-metadata';
 
-import { BenchEnvironment, log, machine, option, publishAll, rssKb, waitForCount } from './bench-environment';
+import {
+  BenchEnvironment,
+  cpuBetween,
+  cpuSnapshot,
+  log,
+  machine,
+  option,
+  publishAll,
+  rssKb,
+  waitForCount,
+} from './bench-environment';
 import { gatewayLoad } from './filing-generator';
 
 const HELP = `Usage: npm run bench:gateway [-- --count N]
 
 Measures the ingest gateway alone: publishes N filings (default 200000; JSON and XML, one in 20
 a re-send, one in 20 invalid) to a fresh filings topic, then starts one gateway process and
-times how fast it validates, de-duplicates, forwards and records them. Uses KAFKA_BROKERS and
+times how fast it validates, de-duplicates, forwards and records them, and the CPU seconds it
+and PostgreSQL (when it runs on this machine) used meanwhile. Uses KAFKA_BROKERS and
 DATABASE_URL when set, else the local broker and PostgreSQL. Last line: one JSON object.`;
 
 async function main(): Promise<void> {
@@ -25,6 +36,7 @@ async function main(): Promise<void> {
     log('starting the gateway');
     const spawned = Date.now();
     const gateway = bench.spawn('gateway');
+    const cpuAtStart = await cpuSnapshot(bench.database, { gateway: gateway.pid });
     let peakRssKb = 0;
     const run = await waitForCount(
       'gateway processed',
@@ -32,6 +44,7 @@ async function main(): Promise<void> {
       () => bench.count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'),
       () => (peakRssKb = Math.max(peakRssKb, rssKb(gateway.pid))),
     );
+    const cpu = cpuBetween(cpuAtStart, await cpuSnapshot(bench.database, { gateway: gateway.pid }));
     const outcomes = (
       await bench.database.query('SELECT outcome, sum(count) AS n FROM ingest_count GROUP BY outcome ORDER BY outcome')
     ).rows;
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
       gatewaySecondsFromStart: Number(((run.doneAt - spawned) / 1000).toFixed(2)),
       gatewayPerSecond: Math.round((count - run.firstCount) / ((run.doneAt - run.firstAt) / 1000)),
       gatewayPeakRssMb: Math.round(peakRssKb / 1024),
+      cpuSeconds: { gateway: cpu.gateway, postgres: cpu.postgres },
       outcomes: Object.fromEntries(outcomes.map((row: { outcome: string; n: string }) => [row.outcome, Number(row.n)])),
       machine: machine(),
     };
@@ -50,6 +64,7 @@ async function main(): Promise<void> {
     console.log(`gateway throughput     ${figures.gatewayPerSecond} msg/s (steady state, first batch to last)`);
     console.log(`gateway wall time      ${figures.gatewaySecondsFromStart} s including start-up`);
     console.log(`gateway peak RSS       ${figures.gatewayPeakRssMb} MB`);
+    console.log(`CPU s gateway / PG     ${cpu.gateway} / ${cpu.postgres ?? 'n/a'} from its start to the last filing`);
     console.log(JSON.stringify(figures));
   } finally {
     await bench.close();

@@ -18,6 +18,23 @@ describe('stableStringify', () => {
     expect(stableStringify([])).toBe('[]');
   });
 
+  it('orders keys as Array.prototype.sort does, for small and large objects', () => {
+    // UTF-16 code units: an emoji (surrogates D83D DE00) before a full-width '！' (FF01).
+    expect(stableStringify({ '！': 1, '😀': 2, a: 3 })).toBe('{"a":3,"😀":2,"！":1}');
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const alphabet = ['a', 'B', '_', '0', '港', '😀', '！', 'ab', 'a_'];
+    for (let size = 0; size <= 40; size += 1) {
+      const record: Record<string, number> = {};
+      for (let i = 0; i < size; i += 1) record[alphabet[next() % alphabet.length]! + String(next() % 50)] = i;
+      const expected = `{${Object.keys(record)
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:${record[key]}`)
+        .join(',')}}`;
+      expect(stableStringify(record)).toBe(expected);
+    }
+  });
+
   it('gives the digests stored for the valid fixtures (receipts made before stay comparable)', () => {
     const digests = Object.fromEntries(
       readdirSync(fixtures).map((file) => {

@@ -186,12 +186,7 @@ function describe(errors: ValidationError[], path: string): string {
  * NUL characters, which no text field may hold (nor PostgreSQL text or jsonb).
  */
 function checkStructure(value: unknown, path: string, depth: number): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) {
-      throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
-    }
-    return;
-  }
+  if (typeof value === 'string') return checkText(value, path);
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
     throw new FilingRejectedException(
@@ -199,15 +194,34 @@ function checkStructure(value: unknown, path: string, depth: number): void {
       `${path}: nested deeper than ${MAX_DEPTH} levels`,
     );
   }
-  for (const [key, child] of Object.entries(value)) {
+  // Every filing passes here: no entry pairs, and a child's path is written out only for a
+  // child that is itself an object or that fails.
+  const array = Array.isArray(value);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
     if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) {
       throw new FilingRejectedException(
         FilingRejectCode.ValidationFailed,
         `${path}.${key.replace(/\u0000/g, '\\0')}: property is not allowed`,
       );
     }
-    checkStructure(child, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`, depth + 1);
+    const child = record[key];
+    if (typeof child === 'string') {
+      if (child.includes('\u0000')) checkText(child, childPath(path, key, array));
+    } else if (typeof child === 'object' && child !== null) {
+      checkStructure(child, childPath(path, key, array), depth + 1);
+    }
   }
+}
+
+function checkText(value: string, path: string): void {
+  if (value.includes('\u0000')) {
+    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
+  }
+}
+
+function childPath(path: string, key: string, array: boolean): string {
+  return array ? `${path}[${key}]` : `${path}.${key}`;
 }
 
 function binaryAttributes(headers: RawFiling['headers']): Record<string, unknown> {
