@@ -1,4 +1,4 @@
 export * from './kafka-batch.transport';
 export * from './kafka-bus';
 export * from './message-bus';
-export * from './kafkajs-grouping';
+export * from './kafkajs-fast-paths';

@@ -1,5 +1,5 @@
 // Before kafkajs: replaces a part of it in the module cache (see the module).
-import './kafkajs-grouping';
+import './kafkajs-fast-paths';
 
 import {
   type Admin,
