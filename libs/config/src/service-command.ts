@@ -8,10 +8,10 @@ import { join } from 'node:path';
  * earlier and stay near 250–280 MB (figures in docs/benchmarks.md). Their young generation is
  * halved (8 MB semi-spaces, 16 by default): a batch's data outlives many scavenges whatever
  * their size, and the smaller one kept peak RSS about 20 MB lower at the same CPU in the
- * 300,000-filing benchmark. And they collect on their
- * own thread: each is sized for one core at most (the deployment's CPU requests), where V8's
- * helper threads only compete with the service and the database for the same cores — with them
- * off, the 300,000-filing benchmark used 5–10 % less CPU in each service. docker-compose.yml,
+ * 300,000-filing benchmark. And they collect on their own thread: each is sized for one core at
+ * most (the deployment's CPU requests), where V8's helper threads only compete with the service
+ * and the database for the same cores — with them off, the 300,000-filing benchmark used 5–10 %
+ * less CPU in each service. docker-compose.yml,
  * deploy/k8s/portscore.yaml, the npm start scripts, the launcher and the benchmarks all start the
  * services with these options (a unit test checks the deployment files).
  */
