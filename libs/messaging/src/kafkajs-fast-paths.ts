@@ -75,31 +75,35 @@ export function encodeRecord({
   value,
   headers = {},
 }: RecordArgs): EncodedRecord {
-  const pairs: Array<{ key: string; value: Bytes }> = [];
+  // Each string's UTF-8 length is measured once, for the size and for the write.
+  const keyLength = lengthOf(key);
+  const valueLength = lengthOf(value);
+  const pairs: Array<{ name: string; nameLength: number; value: Bytes; valueLength: number }> = [];
   for (const name of Object.keys(headers)) {
     const given = headers[name];
-    if (Array.isArray(given)) for (const each of given) pairs.push({ key: name, value: each });
-    else pairs.push({ key: name, value: given });
+    const nameLength = Buffer.byteLength(name, 'utf8');
+    for (const each of Array.isArray(given) ? given : [given])
+      pairs.push({ name, nameLength, value: each, valueLength: lengthOf(each) });
   }
-  const timestamp = zigZag64(timestampDelta);
-  let body = 1 + sizeOfUVarLong(timestamp) + sizeOfVarInt(offsetDelta) + sizeOfBytes(key) + sizeOfBytes(value);
-  body += sizeOfVarInt(pairs.length);
-  for (const pair of pairs) {
-    const keySize = Buffer.byteLength(pair.key, 'utf8');
-    body += sizeOfVarInt(keySize) + keySize + sizeOfBytes(pair.value);
-  }
+  let body =
+    1 +
+    sizeOfVarLong(timestampDelta) +
+    sizeOfVarInt(offsetDelta) +
+    sizeOfBytes(keyLength) +
+    sizeOfBytes(valueLength) +
+    sizeOfVarInt(pairs.length);
+  for (const pair of pairs) body += sizeOfBytes(pair.nameLength) + sizeOfBytes(pair.valueLength);
   const buf = Buffer.allocUnsafe(sizeOfVarInt(body) + body);
   let at = writeVarInt(buf, 0, body);
   buf[at++] = 0; // attributes: none used
-  at = writeUVarLong(buf, at, timestamp);
+  at = writeVarLong(buf, at, timestampDelta);
   at = writeVarInt(buf, at, offsetDelta);
-  at = writeBytes(buf, at, key);
-  at = writeBytes(buf, at, value);
+  at = writeBytes(buf, at, key, keyLength);
+  at = writeBytes(buf, at, value, valueLength);
   at = writeVarInt(buf, at, pairs.length);
   for (const pair of pairs) {
-    at = writeVarInt(buf, at, Buffer.byteLength(pair.key, 'utf8'));
-    at += buf.write(pair.key, at, 'utf8');
-    at = writeBytes(buf, at, pair.value);
+    at = writeBytes(buf, at, pair.name, pair.nameLength);
+    at = writeBytes(buf, at, pair.value, pair.valueLength);
   }
   return new EncodedRecord(buf);
 }
@@ -109,17 +113,14 @@ function zigZag(value: number): number {
   return (value << 1) ^ (value >> 31);
 }
 
-function sizeOfUVarInt(value: number): number {
+function sizeOfVarInt(value: number): number {
+  let rest = zigZag(value);
   let bytes = 1;
-  while ((value & 0xffffff80) !== 0) {
+  while ((rest & 0xffffff80) !== 0) {
     bytes += 1;
-    value >>>= 7;
+    rest >>>= 7;
   }
   return bytes;
-}
-
-function sizeOfVarInt(value: number): number {
-  return sizeOfUVarInt(zigZag(value));
 }
 
 function writeVarInt(buf: Buffer, at: number, value: number): number {
@@ -132,57 +133,56 @@ function writeVarInt(buf: Buffer, at: number, value: number): number {
   return at;
 }
 
+/**
+ * Below 2^30 in magnitude a 64-bit zig-zag fits 31 bits and equals the 32-bit one, so the
+ * timestamp deltas of a batch (milliseconds apart) are written as 32-bit varints.
+ */
+const SMALL_LONG = 2 ** 30;
+
 const MASK_64 = (1n << 64n) - 1n;
 
-/** Zig-zag of a 64-bit integer (a timestamp delta in milliseconds), as an unsigned 64-bit value. */
+/** Zig-zag of a 64-bit integer, as an unsigned 64-bit value. */
 function zigZag64(value: number): bigint {
   const long = BigInt.asIntN(64, BigInt(Math.trunc(value)));
   return ((long << 1n) ^ (long >> 63n)) & MASK_64;
 }
 
-function sizeOfUVarLong(value: bigint): number {
+function sizeOfVarLong(value: number): number {
+  if (Math.abs(value) < SMALL_LONG) return sizeOfVarInt(value);
+  let rest = zigZag64(value);
   let bytes = 1;
-  while (value >= 0x80n) {
+  while (rest >= 0x80n) {
     bytes += 1;
-    value >>= 7n;
+    rest >>= 7n;
   }
   return bytes;
 }
 
-function writeUVarLong(buf: Buffer, at: number, value: bigint): number {
-  // Deltas within a batch are small: the common case stays in 32-bit arithmetic.
-  if (value < 0x80000000n) {
-    let rest = Number(value);
-    while (rest >= 0x80) {
-      buf[at++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    buf[at++] = rest;
-    return at;
+function writeVarLong(buf: Buffer, at: number, value: number): number {
+  if (Math.abs(value) < SMALL_LONG) return writeVarInt(buf, at, value);
+  let rest = zigZag64(value);
+  while (rest >= 0x80n) {
+    buf[at++] = Number(rest & 0x7fn) | 0x80;
+    rest >>= 7n;
   }
-  while (value >= 0x80n) {
-    buf[at++] = Number(value & 0x7fn) | 0x80;
-    value >>= 7n;
-  }
-  buf[at++] = Number(value);
+  buf[at++] = Number(rest);
   return at;
 }
 
-function sizeOfBytes(value: Bytes): number {
-  if (value === null || value === undefined) return sizeOfVarInt(-1);
-  const size = Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value), 'utf8');
-  return sizeOfVarInt(size) + size;
+/** Bytes a key, value or header takes (-1 for none), as the record writes it. */
+function lengthOf(value: Bytes): number {
+  if (value === null || value === undefined) return -1;
+  return Buffer.isBuffer(value) ? value.length : Buffer.byteLength(String(value), 'utf8');
 }
 
-function writeBytes(buf: Buffer, at: number, value: Bytes): number {
-  if (value === null || value === undefined) return writeVarInt(buf, at, -1);
-  if (Buffer.isBuffer(value)) {
-    at = writeVarInt(buf, at, value.length);
-    return at + value.copy(buf, at);
-  }
-  const text = String(value);
-  at = writeVarInt(buf, at, Buffer.byteLength(text, 'utf8'));
-  return at + buf.write(text, at, 'utf8');
+function sizeOfBytes(length: number): number {
+  return sizeOfVarInt(length) + Math.max(length, 0);
+}
+
+function writeBytes(buf: Buffer, at: number, value: Bytes, length: number): number {
+  at = writeVarInt(buf, at, length);
+  if (value === null || value === undefined) return at;
+  return at + (Buffer.isBuffer(value) ? value.copy(buf, at) : buf.write(String(value), at, 'utf8'));
 }
 
 /** Whether kafkajs's producer in this process uses each of the functions above. */
