@@ -95,12 +95,11 @@ export function touchedWindows(
   if (then === undefined) return current;
   const previous = windowsAt(then, timeZone);
   if (previous === current) return current;
-  // The windows it left, then those it entered that it was not in already.
+  // The windows it left, then those it entered that it was not in already (both in GRAINS order).
   const touched = [...previous];
-  for (const window of current) {
-    if (!previous.some((p) => p.grain === window.grain && p.start.getTime() === window.start.getTime()))
-      touched.push(window);
-  }
+  current.forEach((window, grain) => {
+    if (window.start.getTime() !== previous[grain]!.start.getTime()) touched.push(window);
+  });
   return touched;
 }
 

@@ -163,8 +163,6 @@ function computeWindowOf(instant: Date, timeZone: string, grain: Grain): TimeWin
 const quarterWindows = new Map<string, Map<number, readonly TimeWindow[]>>();
 let quarterWindowCount = 0;
 
-const GRAIN_INDEX: Readonly<Record<Grain, number>> = { day: 0, week: 1, month: 2 };
-
 /** The windows of every grain (in GRAINS order) containing the instant. Shared: do not modify. */
 export function windowsAt(instant: Date, timeZone: string): readonly TimeWindow[] {
   const quarter = Math.floor(instant.getTime() / QUARTER_HOUR);
@@ -188,12 +186,7 @@ export function windowsAt(instant: Date, timeZone: string): readonly TimeWindow[
 
 /** The window of a grain containing the instant. The result is shared: do not modify it. */
 export function windowOf(instant: Date, timeZone: string, grain: Grain): TimeWindow {
-  return windowsAt(instant, timeZone)[GRAIN_INDEX[grain]]!;
-}
-
-/** The windows of every grain that contain the instant. */
-export function windowsOf(instant: Date, timeZone: string): TimeWindow[] {
-  return [...windowsAt(instant, timeZone)];
+  return windowsAt(instant, timeZone)[GRAINS.indexOf(grain)]!;
 }
 
 /** The window of a grain containing a local calendar date (YYYY-MM-DD) of the zone. */

@@ -18,7 +18,7 @@ import {
   scoreWindow,
   type TimeWindow,
   touchedWindows,
-  windowsOf,
+  windowsAt,
 } from '@portscore/catalogue';
 import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
 import {
@@ -137,7 +137,7 @@ export class ScoreEventsUseCase {
       const statusWindows: Array<{ port: string; window: TimeWindow }> = [];
       for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
         // A status report counts for every window ending after it.
-        for (const window of windowsOf(fact.at, this.timeZone(fact.port)))
+        for (const window of windowsAt(fact.at, this.timeZone(fact.port)))
           statusWindows.push({ port: fact.port, window });
         for (const window of await unit.scoredWindowsEndingAfter(fact.port, fact.at))
           statusWindows.push({ port: fact.port, window });
