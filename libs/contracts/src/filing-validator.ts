@@ -186,7 +186,10 @@ function describe(errors: ValidationError[], path: string): string {
  * NUL characters, which no text field may hold (nor PostgreSQL text or jsonb).
  */
 function checkStructure(value: unknown, path: string, depth: number): void {
-  if (typeof value === 'string') return checkText(value, path);
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw nulCharacters(path);
+    return;
+  }
   if (typeof value !== 'object' || value === null) return;
   if (depth > MAX_DEPTH) {
     throw new FilingRejectedException(
@@ -207,17 +210,15 @@ function checkStructure(value: unknown, path: string, depth: number): void {
     }
     const child = record[key];
     if (typeof child === 'string') {
-      if (child.includes('\u0000')) checkText(child, childPath(path, key, array));
+      if (child.includes('\u0000')) throw nulCharacters(childPath(path, key, array));
     } else if (typeof child === 'object' && child !== null) {
       checkStructure(child, childPath(path, key, array), depth + 1);
     }
   }
 }
 
-function checkText(value: string, path: string): void {
-  if (value.includes('\u0000')) {
-    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
-  }
+function nulCharacters(path: string): FilingRejectedException {
+  return new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
 }
 
 function childPath(path: string, key: string, array: boolean): string {
