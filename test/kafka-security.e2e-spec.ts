@@ -5,7 +5,7 @@ import { serviceArguments } from '@portscore/config';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
-import { SCRAM_BROKER, SCRAM_PASSWORD, SCRAM_USER } from './setup/global-setup';
+import { SCRAM_BROKER, SCRAM_PASSWORD, SCRAM_USER, TLS_BROKER, TLS_CA_FILE } from './setup/global-setup';
 import { type RunningStack, startStack, waitUntil } from './support/stack';
 
 /**
@@ -52,17 +52,85 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
   });
 
   it('stops a service at start-up when the password is wrong, saying why', async () => {
-    const child = spawn(process.execPath, serviceArguments('gateway', ROOT), {
-      env: { ...stack.env, KAFKA_SASL_PASSWORD: 'not-the-password', GATEWAY_HTTP_PORT: '4999' },
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { code, output } = await runGateway({
+      ...stack.env,
+      KAFKA_SASL_PASSWORD: 'not-the-password',
+      GATEWAY_HTTP_PORT: '4999',
     });
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(output).toMatch(/gateway: failed to start/);
     expect(output).toMatch(/SASL SCRAM SHA256 authentication failed/);
   });
 });
+
+/**
+ * Kafka TLS from configuration, against the test broker's TLS listener, whose certificate is
+ * signed by a private CA: the whole stack and the CLI connect with KAFKA_SSL=true and that CA in
+ * KAFKA_SSL_CA_FILE; without the CA a service stops at start-up and says what to set.
+ */
+describe('Kafka TLS (real broker with a TLS listener and a private CA)', () => {
+  const tls = { KAFKA_BROKERS: TLS_BROKER, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: TLS_CA_FILE };
+  let stack: RunningStack;
+  let database: DataSource;
+
+  beforeAll(async () => {
+    stack = await startStack('tls', 3930, tls);
+    database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
+  });
+
+  afterAll(async () => {
+    await database?.destroy();
+    await stack?.stop();
+  });
+
+  it('ingests and scores filings published over an encrypted connection', async () => {
+    const output = stack.cli(['publish', join(ROOT, 'test/fixtures/valid/m1-cnsha-october.ndjson')]);
+    expect(output).toContain('published 27 filings');
+    await waitUntil(
+      'the 27 filings are counted and scored',
+      60_000,
+      async () =>
+        Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
+        Number((await database.query('SELECT count(*) AS n FROM indicator'))[0].n) > 0 &&
+        Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
+    );
+    const rows: Array<{ outcome: string; n: number }> = await database.query(
+      `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,
+    );
+    // The fixture re-sends one filing.
+    expect(Object.fromEntries(rows.map((row) => [row.outcome, row.n]))).toEqual({ accepted: 26, duplicate: 1 });
+  });
+
+  it('stops a service at start-up when the CA is not trusted, saying what to set', async () => {
+    const env: Record<string, string> = { ...stack.env, GATEWAY_HTTP_PORT: '4998' };
+    delete env.KAFKA_SSL_CA_FILE;
+    // The broker's chain ends in the private CA, which Node does not trust by default.
+    const { code, output } = await runGateway(env);
+    expect(code).toBe(1);
+    expect(output).toMatch(/gateway: failed to start/);
+    expect(output).toContain(
+      "Kafka: the server's certificate is not trusted (Connection error: self-signed certificate in certificate chain); " +
+        'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
+    );
+    expect(output).not.toMatch(/unreachable/);
+  });
+});
+
+/**
+ * Runs the built gateway alone with `env` until it exits (killed after 60 s if it does not):
+ * its exit code and what it printed.
+ */
+async function runGateway(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, serviceArguments('gateway', ROOT), {
+    env,
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(kill);
+  return { code, output };
+}

@@ -14,6 +14,9 @@
 #   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
 #   PORTSCORE_KAFKA_SCRAM  user:password = also listen with SASL/SCRAM (SHA-256 and SHA-512) on
 #                          port+2, with that user's credentials set when the storage is formatted
+#   PORTSCORE_KAFKA_TLS    directory = also listen with TLS on port+3; a private CA (ca.pem) and a
+#                          broker certificate for 127.0.0.1/localhost are made there with openssl
+#                          unless present: clients trust ca.pem (KAFKA_SSL_CA_FILE)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -58,6 +61,34 @@ running_pid() {
   return 1
 }
 
+tls_files() {
+  # Made once: clients keep trusting the same ca.pem across broker restarts.
+  local dir="$1"
+  if [ -f "$dir/ca.pem" ] && [ -f "$dir/broker-keystore.pem" ]; then return 0; fi
+  command -v openssl >/dev/null || { log "openssl not found: install it (apt-get install openssl)"; exit 1; }
+  log "making a private CA and a broker certificate for 127.0.0.1/localhost in $dir"
+  mkdir -p "$dir"
+  local work; work="$(mktemp -d "$dir/.tls.XXXXXX")"
+  (
+    umask 077
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Portscore local Kafka CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$work/ca.key" -out "$work/ca.pem"
+    # -nodes writes an unencrypted PKCS#8 key, the form the broker's PEM keystore reads.
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$work/broker.key" -out "$work/broker.csr"
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "extendedKeyUsage=serverAuth" \
+      "basicConstraints=critical,CA:FALSE" > "$work/broker.ext"
+    openssl x509 -req -days 825 -in "$work/broker.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
+      -CAcreateserial -extfile "$work/broker.ext" -out "$work/broker.pem"
+    cat "$work/broker.key" "$work/broker.pem" "$work/ca.pem" > "$work/broker-keystore.pem"
+  ) >/dev/null 2>&1 || { log "openssl could not make the TLS files in $dir"; rm -rf "$work"; exit 1; }
+  mv "$work/ca.key" "$work/broker.key" "$work/broker.pem" "$work/broker-keystore.pem" "$dir/"
+  # Certificates are public; only the keys stay private.
+  chmod 644 "$work/ca.pem" "$dir/broker.pem"
+  mv "$work/ca.pem" "$dir/ca.pem"
+  rm -rf "$work"
+}
+
 start() {
   fetch
   if pid="$(running_pid)"; then log "already running (pid $pid) on 127.0.0.1:$port"; echo "127.0.0.1:$port"; return 0; fi
@@ -75,6 +106,18 @@ start() {
     protocols="$protocols,SASL_PLAINTEXT:SASL_PLAINTEXT"
     scram_format=(--add-scram "SCRAM-SHA-256=[name=$user,password=$password]"
       --add-scram "SCRAM-SHA-512=[name=$user,password=$password]")
+  fi
+  local tls_props=""
+  if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then
+    local tls_dir; tls_dir="$(mkdir -p "$PORTSCORE_KAFKA_TLS" && cd "$PORTSCORE_KAFKA_TLS" && pwd)"
+    tls_files "$tls_dir"
+    listeners="$listeners,SSL://127.0.0.1:$((port + 3))"
+    advertised="$advertised,SSL://127.0.0.1:$((port + 3))"
+    protocols="$protocols,SSL:SSL"
+    # The broker proves who it is; clients stay anonymous here, as on the plaintext listener.
+    tls_props="listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=$tls_dir/broker-keystore.pem
+listener.name.ssl.ssl.client.auth=none"
   fi
   cat > "$data/server.properties" <<PROPS
 process.roles=broker,controller
@@ -99,6 +142,7 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.cleaner.backoff.ms=1000
+$tls_props
 PROPS
   if [ ! -f "$data/logs/meta.properties" ]; then
     log "formatting KRaft storage in $data/logs"
@@ -117,7 +161,10 @@ PROPS
     fi
     if is_up; then
       local ms=$(( ($(date +%s%N) - started) / 1000000 ))
-      log "ready on 127.0.0.1:$port after ${ms} ms${PORTSCORE_KAFKA_SCRAM:+ (SASL/SCRAM on 127.0.0.1:$((port + 2)))}"
+      local also=""
+      if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ]; then also="SASL/SCRAM on 127.0.0.1:$((port + 2))"; fi
+      if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then also="${also:+$also, }TLS on 127.0.0.1:$((port + 3)) with CA $tls_dir/ca.pem"; fi
+      log "ready on 127.0.0.1:$port after ${ms} ms${also:+ ($also)}"
       echo "127.0.0.1:$port"
       return 0
     fi
@@ -144,5 +191,5 @@ case "${1:-}" in
   stop) stop ;;
   tool) shift; fetch; java_run "$@" ;;
   status) if running_pid >/dev/null && is_up; then echo "127.0.0.1:$port"; else exit 1; fi ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

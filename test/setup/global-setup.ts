@@ -13,6 +13,9 @@ const KAFKA_PORT = '29092';
 export const SCRAM_USER = 'portscore';
 export const SCRAM_PASSWORD = 'portscore-scram-secret';
 export const SCRAM_BROKER = '127.0.0.1:29094';
+/** And with TLS, its certificate signed by a private CA that clients must be given. */
+export const TLS_BROKER = '127.0.0.1:29095';
+export const TLS_CA_FILE = join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}-tls`, 'ca.pem');
 
 /**
  * Starts what the end-to-end tests run against: a real single-node Kafka broker (unless
@@ -77,5 +80,7 @@ export function kafkaEnv(): Record<string, string> {
     PORTSCORE_KAFKA_DATA: join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}`),
     PORTSCORE_KAFKA_FRESH: '1',
     PORTSCORE_KAFKA_SCRAM: `${SCRAM_USER}:${SCRAM_PASSWORD}`,
+    // Outside the data folder, which is wiped each run: the CA is made once and kept.
+    PORTSCORE_KAFKA_TLS: dirname(TLS_CA_FILE),
   };
 }

@@ -17,11 +17,16 @@ const KAFKA_AWAY = new Set([
   'KafkaJSConnectionClosedError',
 ]);
 
+/** TLS verification codes (OpenSSL's, and Node's for a host name): the peer is reachable but not trusted. */
+const CERTIFICATE_REFUSED = /CERT|UNABLE_TO_VERIFY/;
+
 /**
  * Whether an error means the database or the broker is unreachable (as opposed to something
- * wrong with the data): then the work is waited out and retried, never dead-lettered.
+ * wrong with the data): then the work is waited out and retried, never dead-lettered. A
+ * certificate that is not trusted is configuration to fix, not an outage to wait out.
  */
 export function isOutage(error: unknown): boolean {
+  if (certificateRefused(error)) return false;
   for (
     let current = error as
         { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined,
@@ -44,10 +49,22 @@ export function isOutage(error: unknown): boolean {
   return false;
 }
 
+function certificateRefused(error: unknown): boolean {
+  for (
+    let current = error as { code?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    depth += 1
+  ) {
+    if (typeof current.code === 'string' && CERTIFICATE_REFUSED.test(current.code)) return true;
+    current = (current.cause ?? current.originalError) as typeof current;
+  }
+  return false;
+}
+
 /**
  * Start-up work that needs the database or the broker: while they are unreachable it is retried
  * every 2 s (a line every 10 s says what is awaited), instead of exiting into a restart loop.
- * Errors that are not outages (bad credentials, say) are thrown at once.
+ * Errors that are not outages (bad credentials, an untrusted certificate) are thrown at once.
  */
 export async function whenReachable<T>(
   what: string,
@@ -60,6 +77,12 @@ export async function whenReachable<T>(
     try {
       return await work();
     } catch (error) {
+      if (certificateRefused(error))
+        throw new Error(
+          `${what}: the server's certificate is not trusted (${(error as Error).message}); ` +
+            'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
+          { cause: error },
+        );
       if (!isOutage(error)) throw error;
       if (Date.now() - lastLog >= 10_000) {
         const waited = Math.round((Date.now() - started) / 1000);
