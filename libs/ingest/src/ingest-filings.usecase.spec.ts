@@ -1,54 +1,37 @@
 import { FilingValidator, PortRegistry } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
-import type {
-  ConsumerPosition,
-  FilingReceipt,
-  IngestRecord,
-  IngestStore,
-  IngestUnit,
-  OutcomeCount,
-} from '@portscore/persistence';
+import type { ConsumerPosition, FilingReceipt, IngestRecord, IngestStore, OutcomeCount } from '@portscore/persistence';
 
 import type { IncomingFiling } from './ingest-filings.command';
 import { IngestFilingsUseCase } from './ingest-filings.usecase';
 
-/** Keeps what a transaction claimed and recorded only if its work returns, like the database. */
 class MemoryIngestStore implements IngestStore {
-  receipts = new Map<string, string>();
-  totals = new Map<string, number>();
-  positions = new Map<string, string>();
+  readonly receipts = new Map<string, string>();
+  readonly totals = new Map<string, number>();
+  readonly positions = new Map<string, string>();
 
-  async transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
-    const receipts = new Map(this.receipts);
-    const totals = new Map(this.totals);
-    const positions = new Map(this.positions);
-    const unit: IngestUnit = {
-      claim: async (claims: FilingReceipt[]) => {
-        const found = new Map<string, string>();
-        for (const r of claims) {
-          const key = `${r.source} ${r.id}`;
-          const digest = receipts.get(key);
-          if (digest === undefined) receipts.set(key, r.digest);
-          else if (this.receipts.has(key)) found.set(key, digest);
-        }
-        return found;
-      },
-      record: async (entry: IngestRecord) => {
-        for (const c of entry.counts)
-          totals.set(`${c.outcome}|${c.reason}`, (totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
-        if (entry.position) {
-          const p = entry.position;
-          positions.set(`${p.groupId}|${p.topic}|${p.partition}`, p.nextOffset);
-        }
-      },
-    };
-    const result = await work(unit);
-    Object.assign(this, { receipts, totals, positions });
-    return result;
+  async digests(keys: Array<Pick<FilingReceipt, 'source' | 'id'>>) {
+    const found = new Map<string, string>();
+    for (const k of keys) {
+      const digest = this.receipts.get(`${k.source} ${k.id}`);
+      if (digest) found.set(`${k.source} ${k.id}`, digest);
+    }
+    return found;
   }
 
   async nextOffset(p: Omit<ConsumerPosition, 'nextOffset'>) {
     return this.positions.get(`${p.groupId}|${p.topic}|${p.partition}`);
+  }
+
+  async record(entry: IngestRecord) {
+    for (const r of entry.receipts)
+      if (!this.receipts.has(`${r.source} ${r.id}`)) this.receipts.set(`${r.source} ${r.id}`, r.digest);
+    for (const c of entry.counts)
+      this.totals.set(`${c.outcome}|${c.reason}`, (this.totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
+    if (entry.position) {
+      const p = entry.position;
+      this.positions.set(`${p.groupId}|${p.topic}|${p.partition}`, p.nextOffset);
+    }
   }
 
   async counts(): Promise<OutcomeCount[]> {
@@ -178,26 +161,6 @@ describe('IngestFilingsUseCase', () => {
     expect(again).toMatchObject({ accepted: 1, duplicates: 0, alreadyProcessed: 2 });
     expect(store.totals.get('accepted|')).toBe(3);
     expect(publisher.sent.events).toHaveLength(3);
-  });
-
-  it('keeps no receipt, count or position when publishing fails, so the retry forwards the batch', async () => {
-    const { store, publisher, useCase } = setup();
-    const partition = { groupId: 'g', topic: 'sw.filings.v1', partition: 0 };
-    const batch = { filings: [filing(applied('a'), 5), filing(applied('a'), 6)], partition };
-    const publish = publisher.publish.bind(publisher);
-    publisher.publish = async () => {
-      throw new Error('broker unavailable');
-    };
-    await expect(useCase.execute(batch)).rejects.toThrow('broker unavailable');
-    expect(store.receipts.size).toBe(0);
-    expect(store.totals.size).toBe(0);
-    expect(store.positions.size).toBe(0);
-
-    publisher.publish = publish;
-    const retried = await useCase.execute(batch);
-    expect(retried).toMatchObject({ accepted: 1, duplicates: 1, alreadyProcessed: 0 });
-    expect(Object.fromEntries(store.totals)).toEqual({ 'accepted|': 1, 'duplicate|': 1 });
-    expect(store.positions.get('g|sw.filings.v1|0')).toBe('7');
   });
 
   it('refuses filings for another port than the caller may publish for', async () => {
