@@ -163,6 +163,26 @@ describe('IngestFilingsUseCase', () => {
     expect(publisher.sent.events).toHaveLength(3);
   });
 
+  it('records no receipt, count or position when publishing fails, so the retry forwards the batch', async () => {
+    const { store, publisher, useCase } = setup();
+    const partition = { groupId: 'g', topic: 'sw.filings.v1', partition: 0 };
+    const batch = { filings: [filing(applied('a'), 5), filing(applied('a'), 6)], partition };
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = async () => {
+      throw new Error('broker unavailable');
+    };
+    await expect(useCase.execute(batch)).rejects.toThrow('broker unavailable');
+    expect(store.receipts.size).toBe(0);
+    expect(store.totals.size).toBe(0);
+    expect(store.positions.size).toBe(0);
+
+    publisher.publish = publish;
+    const retried = await useCase.execute(batch);
+    expect(retried).toMatchObject({ accepted: 1, duplicates: 1, alreadyProcessed: 0 });
+    expect(Object.fromEntries(store.totals)).toEqual({ 'accepted|': 1, 'duplicate|': 1 });
+    expect(store.positions.get('g|sw.filings.v1|0')).toBe('7');
+  });
+
   it('refuses filings for another port than the caller may publish for', async () => {
     const { publisher, useCase } = setup();
     const result = await useCase.execute({
