@@ -1,4 +1,4 @@
-import { isOutage } from './outage';
+import { isOutage, whenReachable } from './outage';
 
 describe('isOutage', () => {
   it('recognises an unreachable database or broker', () => {
@@ -25,20 +25,55 @@ describe('isOutage', () => {
     expect(isOutage(Object.assign(new Error('invalid input syntax'), { code: '22P02' }))).toBe(false);
     expect(isOutage(new TypeError('x is undefined'))).toBe(false);
   });
+});
 
-  it('does not wait out a certificate that is not trusted: that is configuration to fix', () => {
-    const refused = Object.assign(new Error('Connection error: self-signed certificate in certificate chain'), {
-      name: 'KafkaJSConnectionError',
-      code: 'SELF_SIGNED_CERT_IN_CHAIN',
-    });
-    expect(isOutage(refused)).toBe(false);
+describe('whenReachable', () => {
+  const refused = Object.assign(new Error('Connection error: self-signed certificate in certificate chain'), {
+    name: 'KafkaJSConnectionError',
+    code: 'SELF_SIGNED_CERT_IN_CHAIN',
+  });
+
+  it('does not wait out a certificate that is not trusted: it says what to set', async () => {
+    const lines: string[] = [];
     // kafkajs gives up retrying with the connection error as the cause.
-    expect(
-      isOutage(Object.assign(new Error(refused.message), { name: 'KafkaJSNumberOfRetriesExceeded', cause: refused })),
-    ).toBe(false);
-    expect(isOutage(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toBe(false);
-    expect(isOutage(Object.assign(new Error('x'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }))).toBe(false);
-    // The same connection error without a certificate code is an outage.
-    expect(isOutage(Object.assign(new Error('Connection error: x'), { name: 'KafkaJSConnectionError' }))).toBe(true);
+    const gaveUp = Object.assign(new Error(refused.message), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      cause: refused,
+    });
+    await expect(
+      whenReachable(
+        'Kafka',
+        () => Promise.reject(gaveUp),
+        (line) => lines.push(line),
+      ),
+    ).rejects.toThrow(
+      "Kafka: the server's certificate is not trusted (Connection error: self-signed certificate in certificate chain); " +
+        'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
+    );
+    expect(lines).toEqual([]);
+    // Past start-up the same error holds the work, as an outage does: nothing is dead-lettered for it.
+    expect(isOutage(gaveUp)).toBe(true);
+    await expect(
+      whenReachable('Kafka', () =>
+        Promise.reject(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })),
+      ),
+    ).rejects.toThrow("Kafka: the server's certificate is not trusted (x)");
+  });
+
+  it('waits out an unreachable server, saying so', async () => {
+    const lines: string[] = [];
+    let calls = 0;
+    const value = await whenReachable(
+      'PostgreSQL',
+      async () => {
+        calls += 1;
+        if (calls === 1)
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        return 42;
+      },
+      (line) => lines.push(line),
+    );
+    expect(value).toBe(42);
+    expect(lines).toEqual(['PostgreSQL: unreachable (connect ECONNREFUSED 127.0.0.1:5432); waiting (0 s so far)']);
   });
 });

@@ -22,11 +22,9 @@ const CERTIFICATE_REFUSED = /CERT|UNABLE_TO_VERIFY/;
 
 /**
  * Whether an error means the database or the broker is unreachable (as opposed to something
- * wrong with the data): then the work is waited out and retried, never dead-lettered. A
- * certificate that is not trusted is configuration to fix, not an outage to wait out.
+ * wrong with the data): then the work is waited out and retried, never dead-lettered.
  */
 export function isOutage(error: unknown): boolean {
-  if (certificateRefused(error)) return false;
   for (
     let current = error as
         { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined,
@@ -49,6 +47,11 @@ export function isOutage(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether the server refused a certificate it does not trust. At start-up that is configuration
+ * to fix; later (a certificate replaced by one the service does not trust) the work is held like
+ * in an outage until it is fixed.
+ */
 function certificateRefused(error: unknown): boolean {
   for (
     let current = error as { code?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
