@@ -20,40 +20,13 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
     KAFKA_SASL_USERNAME: SCRAM_USER,
     KAFKA_SASL_PASSWORD: SCRAM_PASSWORD,
   };
-  let stack: RunningStack;
-  let database: DataSource;
+  const stack = securedStack('scram', 3927, scram);
 
-  beforeAll(async () => {
-    stack = await startStack('scram', 3927, scram);
-    database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
-    await stack?.stop();
-  });
-
-  it('ingests and scores filings published over an authenticated connection', async () => {
-    const output = stack.cli(['publish', join(ROOT, 'test/fixtures/valid/m1-cnsha-october.ndjson')]);
-    expect(output).toContain('published 27 filings');
-    await waitUntil(
-      'the 27 filings are counted and scored',
-      60_000,
-      async () =>
-        Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
-        Number((await database.query('SELECT count(*) AS n FROM indicator'))[0].n) > 0 &&
-        Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
-    );
-    const rows: Array<{ outcome: string; n: number }> = await database.query(
-      `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,
-    );
-    // The fixture re-sends one filing.
-    expect(Object.fromEntries(rows.map((row) => [row.outcome, row.n]))).toEqual({ accepted: 26, duplicate: 1 });
-  });
+  it('ingests and scores filings published over an authenticated connection', () => expectFixtureIngested(stack));
 
   it('stops a service at start-up when the password is wrong, saying why', async () => {
     const { code, output } = await runGateway({
-      ...stack.env,
+      ...stack.current.env,
       KAFKA_SASL_PASSWORD: 'not-the-password',
       GATEWAY_HTTP_PORT: '4999',
     });
@@ -70,39 +43,12 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
  */
 describe('Kafka TLS (real broker with a TLS listener and a private CA)', () => {
   const tls = { KAFKA_BROKERS: TLS_BROKER, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: TLS_CA_FILE };
-  let stack: RunningStack;
-  let database: DataSource;
+  const stack = securedStack('tls', 3930, tls);
 
-  beforeAll(async () => {
-    stack = await startStack('tls', 3930, tls);
-    database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
-  });
-
-  afterAll(async () => {
-    await database?.destroy();
-    await stack?.stop();
-  });
-
-  it('ingests and scores filings published over an encrypted connection', async () => {
-    const output = stack.cli(['publish', join(ROOT, 'test/fixtures/valid/m1-cnsha-october.ndjson')]);
-    expect(output).toContain('published 27 filings');
-    await waitUntil(
-      'the 27 filings are counted and scored',
-      60_000,
-      async () =>
-        Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
-        Number((await database.query('SELECT count(*) AS n FROM indicator'))[0].n) > 0 &&
-        Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
-    );
-    const rows: Array<{ outcome: string; n: number }> = await database.query(
-      `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,
-    );
-    // The fixture re-sends one filing.
-    expect(Object.fromEntries(rows.map((row) => [row.outcome, row.n]))).toEqual({ accepted: 26, duplicate: 1 });
-  });
+  it('ingests and scores filings published over an encrypted connection', () => expectFixtureIngested(stack));
 
   it('stops a service at start-up when the CA is not trusted, saying what to set', async () => {
-    const env: Record<string, string> = { ...stack.env, GATEWAY_HTTP_PORT: '4998' };
+    const env: Record<string, string> = { ...stack.current.env, GATEWAY_HTTP_PORT: '4998' };
     delete env.KAFKA_SSL_CA_FILE;
     // The broker's chain ends in the private CA, which Node does not trust by default.
     const { code, output } = await runGateway(env);
@@ -133,4 +79,37 @@ async function runGateway(env: Record<string, string>): Promise<{ code: number |
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearTimeout(kill);
   return { code, output };
+}
+
+/** The whole stack with `env` for the tests of a describe block, with a connection to its database. */
+function securedStack(name: string, port: number, env: Record<string, string>) {
+  const secured = {} as { current: RunningStack; database: DataSource };
+  beforeAll(async () => {
+    secured.current = await startStack(name, port, env);
+    secured.database = await new DataSource({ type: 'postgres', url: secured.current.databaseUrl }).initialize();
+  });
+  afterAll(async () => {
+    await secured.database?.destroy();
+    await secured.current?.stop();
+  });
+  return secured;
+}
+
+/** The CLI publishes the October fixture of CNSHA through the stack; every filing is accounted for and scored. */
+async function expectFixtureIngested({ current: stack, database }: { current: RunningStack; database: DataSource }) {
+  const output = stack.cli(['publish', join(ROOT, 'test/fixtures/valid/m1-cnsha-october.ndjson')]);
+  expect(output).toContain('published 27 filings');
+  await waitUntil(
+    'the 27 filings are counted and scored',
+    60_000,
+    async () =>
+      Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n) === 27 &&
+      Number((await database.query('SELECT count(*) AS n FROM indicator'))[0].n) > 0 &&
+      Number((await database.query('SELECT count(*) AS n FROM outbox'))[0].n) === 0,
+  );
+  const rows: Array<{ outcome: string; n: number }> = await database.query(
+    `SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome`,
+  );
+  // The fixture re-sends one filing.
+  expect(Object.fromEntries(rows.map((row) => [row.outcome, row.n]))).toEqual({ accepted: 26, duplicate: 1 });
 }
