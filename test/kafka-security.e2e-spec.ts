@@ -5,7 +5,16 @@ import { serviceArguments } from '@portscore/config';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
-import { SCRAM_BROKER, SCRAM_PASSWORD, SCRAM_USER, TLS_BROKER, TLS_CA_FILE } from './setup/global-setup';
+import {
+  MTLS_BROKER,
+  SCRAM_BROKER,
+  SCRAM_PASSWORD,
+  SCRAM_USER,
+  TLS_BROKER,
+  TLS_CA_FILE,
+  TLS_CLIENT_CERT_FILE,
+  TLS_CLIENT_KEY_FILE,
+} from './setup/global-setup';
 import { type RunningStack, startStack, waitUntil } from './support/stack';
 
 /**
@@ -59,6 +68,39 @@ describe('Kafka TLS (real broker with a TLS listener and a private CA)', () => {
         'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
     );
     expect(output).not.toMatch(/unreachable/);
+  });
+});
+
+/**
+ * Kafka TLS with client certificates, against the test broker's listener that requires one from
+ * its CA: the stack and the CLI present theirs (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE); without
+ * one a service stops at start-up and says what to set.
+ */
+describe('Kafka TLS with client certificates (real broker that requires one)', () => {
+  const mtls = {
+    KAFKA_BROKERS: MTLS_BROKER,
+    KAFKA_SSL_CA_FILE: TLS_CA_FILE,
+    KAFKA_SSL_CERT_FILE: TLS_CLIENT_CERT_FILE,
+    KAFKA_SSL_KEY_FILE: TLS_CLIENT_KEY_FILE,
+  };
+  const stack = securedStack('mtls', 3931, mtls);
+
+  it('ingests and scores filings published with a client certificate', () => expectFixtureIngested(stack));
+
+  it('stops a service at start-up without a client certificate, saying what to set', async () => {
+    const env: Record<string, string> = { ...stack.current.env, GATEWAY_HTTP_PORT: '4997' };
+    delete env.KAFKA_SSL_CERT_FILE;
+    delete env.KAFKA_SSL_KEY_FILE;
+    const { code, output } = await runGateway(env);
+    expect(code).toBe(1);
+    expect(output).toMatch(/gateway: failed to start/);
+    // The broker answers a handshake without a certificate with OpenSSL's "bad certificate" alert.
+    expect(output).toContain(
+      "Kafka: the server refused this client's certificate, or its lack of one (Connection error:",
+    );
+    expect(output).toMatch(
+      /alert bad certificate[^\n]*\); give it a certificate from a CA the server trusts \(KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE for the brokers\)/,
+    );
   });
 });
 

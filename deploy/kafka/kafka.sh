@@ -14,9 +14,12 @@
 #   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
 #   PORTSCORE_KAFKA_SCRAM  user:password = also listen with SASL/SCRAM (SHA-256 and SHA-512) on
 #                          port+2, with that user's credentials set when the storage is formatted
-#   PORTSCORE_KAFKA_TLS    directory = also listen with TLS on port+3; a private CA (ca.pem) and a
-#                          broker certificate for 127.0.0.1/localhost are made there with openssl
-#                          unless present: clients trust ca.pem (KAFKA_SSL_CA_FILE)
+#   PORTSCORE_KAFKA_TLS    directory = also listen with TLS on port+3, and with TLS that requires a
+#                          client certificate on port+4; a private CA (ca.pem), a broker
+#                          certificate for 127.0.0.1/localhost and a client certificate
+#                          (client.pem, client.key) are made there with openssl unless present:
+#                          clients trust ca.pem (KAFKA_SSL_CA_FILE) and present client.pem
+#                          (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -64,9 +67,9 @@ running_pid() {
 tls_files() {
   # Made once: clients keep trusting the same ca.pem across broker restarts.
   local dir="$1"
-  if [ -f "$dir/ca.pem" ] && [ -f "$dir/broker-keystore.pem" ]; then return 0; fi
+  if [ -f "$dir/ca.pem" ] && [ -f "$dir/broker-keystore.pem" ] && [ -f "$dir/client.pem" ]; then return 0; fi
   command -v openssl >/dev/null || { log "openssl not found: install it (apt-get install openssl)"; exit 1; }
-  log "making a private CA and a broker certificate for 127.0.0.1/localhost in $dir"
+  log "making a private CA, a broker certificate for 127.0.0.1/localhost and a client certificate in $dir"
   mkdir -p "$dir"
   local work; work="$(mktemp -d "$dir/.tls.XXXXXX")"
   (
@@ -81,10 +84,15 @@ tls_files() {
     openssl x509 -req -days 825 -in "$work/broker.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
       -CAcreateserial -extfile "$work/broker.ext" -out "$work/broker.pem"
     cat "$work/broker.key" "$work/broker.pem" "$work/ca.pem" > "$work/broker-keystore.pem"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=portscore" -keyout "$work/client.key" -out "$work/client.csr"
+    printf '%s\n' "extendedKeyUsage=clientAuth" "basicConstraints=critical,CA:FALSE" > "$work/client.ext"
+    openssl x509 -req -days 825 -in "$work/client.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
+      -CAcreateserial -extfile "$work/client.ext" -out "$work/client.pem"
   ) >/dev/null 2>&1 || { log "openssl could not make the TLS files in $dir"; rm -rf "$work"; exit 1; }
-  mv "$work/ca.key" "$work/broker.key" "$work/broker.pem" "$work/broker-keystore.pem" "$dir/"
+  mv "$work/ca.key" "$work/broker.key" "$work/broker.pem" "$work/broker-keystore.pem" "$work/client.key" \
+    "$work/client.pem" "$dir/"
   # Certificates are public; only the keys stay private.
-  chmod 644 "$work/ca.pem" "$dir/broker.pem"
+  chmod 644 "$work/ca.pem" "$dir/broker.pem" "$dir/client.pem"
   mv "$work/ca.pem" "$dir/ca.pem"
   rm -rf "$work"
 }
@@ -111,13 +119,19 @@ start() {
   if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then
     local tls_dir; tls_dir="$(mkdir -p "$PORTSCORE_KAFKA_TLS" && cd "$PORTSCORE_KAFKA_TLS" && pwd)"
     tls_files "$tls_dir"
-    listeners="$listeners,SSL://127.0.0.1:$((port + 3))"
-    advertised="$advertised,SSL://127.0.0.1:$((port + 3))"
-    protocols="$protocols,SSL:SSL"
-    # The broker proves who it is; clients stay anonymous here, as on the plaintext listener.
+    listeners="$listeners,SSL://127.0.0.1:$((port + 3)),MTLS://127.0.0.1:$((port + 4))"
+    advertised="$advertised,SSL://127.0.0.1:$((port + 3)),MTLS://127.0.0.1:$((port + 4))"
+    protocols="$protocols,SSL:SSL,MTLS:SSL"
+    # On SSL the broker proves who it is and clients stay anonymous, as on the plaintext listener;
+    # on MTLS clients must present a certificate from the same CA.
     tls_props="listener.name.ssl.ssl.keystore.type=PEM
 listener.name.ssl.ssl.keystore.location=$tls_dir/broker-keystore.pem
-listener.name.ssl.ssl.client.auth=none"
+listener.name.ssl.ssl.client.auth=none
+listener.name.mtls.ssl.keystore.type=PEM
+listener.name.mtls.ssl.keystore.location=$tls_dir/broker-keystore.pem
+listener.name.mtls.ssl.truststore.type=PEM
+listener.name.mtls.ssl.truststore.location=$tls_dir/ca.pem
+listener.name.mtls.ssl.client.auth=required"
   fi
   cat > "$data/server.properties" <<PROPS
 process.roles=broker,controller
@@ -163,7 +177,7 @@ PROPS
       local ms=$(( ($(date +%s%N) - started) / 1000000 ))
       local also=""
       if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ]; then also="SASL/SCRAM on 127.0.0.1:$((port + 2))"; fi
-      if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then also="${also:+$also, }TLS on 127.0.0.1:$((port + 3)) with CA $tls_dir/ca.pem"; fi
+      if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then also="${also:+$also, }TLS on 127.0.0.1:$((port + 3)) and with client certificates on 127.0.0.1:$((port + 4)), CA $tls_dir/ca.pem"; fi
       log "ready on 127.0.0.1:$port after ${ms} ms${also:+ ($also)}"
       echo "127.0.0.1:$port"
       return 0
@@ -191,5 +205,5 @@ case "${1:-}" in
   stop) stop ;;
   tool) shift; fetch; java_run "$@" ;;
   status) if running_pid >/dev/null && is_up; then echo "127.0.0.1:$port"; else exit 1; fi ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -16,6 +16,10 @@ export const SCRAM_BROKER = '127.0.0.1:29094';
 /** And with TLS, its certificate signed by a private CA that clients must be given. */
 export const TLS_BROKER = '127.0.0.1:29095';
 export const TLS_CA_FILE = join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}-tls`, 'ca.pem');
+/** And with TLS that requires a client certificate from that CA, such as this one. */
+export const MTLS_BROKER = '127.0.0.1:29096';
+export const TLS_CLIENT_CERT_FILE = join(dirname(TLS_CA_FILE), 'client.pem');
+export const TLS_CLIENT_KEY_FILE = join(dirname(TLS_CA_FILE), 'client.key');
 
 /**
  * Starts what the end-to-end tests run against: a real single-node Kafka broker (unless

@@ -39,6 +39,23 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/DATABASE_URL=mysql:\/\/x/);
     expect(problems.join('\n')).toMatch(/TOPIC_EVENTS=bad topic/);
   });
+
+  it('reads the Kafka TLS files: a CA, and a client certificate with its key, each implying TLS', () => {
+    const here = __filename;
+    expect(loadConfig({}).kafkaSecurity.ssl).toBe(false);
+    expect(loadConfig({ KAFKA_SSL: 'true' }).kafkaSecurity.ssl).toEqual({});
+    expect(loadConfig({ KAFKA_SSL_CA_FILE: here }).kafkaSecurity.ssl).toEqual({ caFile: here });
+    expect(loadConfig({ KAFKA_SSL_CERT_FILE: here, KAFKA_SSL_KEY_FILE: here }).kafkaSecurity.ssl).toEqual({
+      certFile: here,
+      keyFile: here,
+    });
+    expect(() => loadConfig({ KAFKA_SSL_CERT_FILE: here })).toThrow(
+      'KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: the client certificate and its key',
+    );
+    expect(() => loadConfig({ KAFKA_SSL_CERT_FILE: here, KAFKA_SSL_KEY_FILE: '/nowhere/client.key' })).toThrow(
+      'KAFKA_SSL_KEY_FILE=/nowhere/client.key: no such file',
+    );
+  });
 });
 
 describe('.env.example', () => {

@@ -6,8 +6,11 @@ import { existsSync } from 'node:fs';
  * default, in .env.example.
  */
 export interface KafkaSecurity {
-  /** TLS to the brokers; `caFile` adds a CA bundle (PEM) to the trusted ones. */
-  ssl: false | { caFile?: string };
+  /**
+   * TLS to the brokers; `caFile` adds a CA bundle (PEM) to the trusted ones; `certFile` and
+   * `keyFile` (PEM) are this client's certificate and key, for brokers that require one.
+   */
+  ssl: false | { caFile?: string; certFile?: string; keyFile?: string };
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
@@ -67,6 +70,8 @@ export const DEFAULTS = {
   KAFKA_CLIENT_ID: 'portscore',
   KAFKA_SSL: 'false',
   KAFKA_SSL_CA_FILE: '',
+  KAFKA_SSL_CERT_FILE: '',
+  KAFKA_SSL_KEY_FILE: '',
   KAFKA_SASL_MECHANISM: '',
   KAFKA_SASL_USERNAME: '',
   KAFKA_SASL_PASSWORD: '',
@@ -182,8 +187,19 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
 function security(read: (name: keyof typeof DEFAULTS) => string, problems: string[]): KafkaSecurity {
   const ssl = read('KAFKA_SSL');
   if (ssl !== 'true' && ssl !== 'false') problems.push(`KAFKA_SSL=${ssl}: expected true or false`);
-  const caFile = read('KAFKA_SSL_CA_FILE');
-  if (caFile && !existsSync(caFile)) problems.push(`KAFKA_SSL_CA_FILE=${caFile}: no such file`);
+  const files: { caFile?: string; certFile?: string; keyFile?: string } = {};
+  for (const [name, key] of [
+    ['KAFKA_SSL_CA_FILE', 'caFile'],
+    ['KAFKA_SSL_CERT_FILE', 'certFile'],
+    ['KAFKA_SSL_KEY_FILE', 'keyFile'],
+  ] as const) {
+    const file = read(name);
+    if (!file) continue;
+    if (!existsSync(file)) problems.push(`${name}=${file}: no such file`);
+    files[key] = file;
+  }
+  if (Boolean(files.certFile) !== Boolean(files.keyFile))
+    problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: the client certificate and its key');
   const mechanism = read('KAFKA_SASL_MECHANISM').toLowerCase();
   let sasl: KafkaSecurity['sasl'];
   if (mechanism) {
@@ -197,5 +213,7 @@ function security(read: (name: keyof typeof DEFAULTS) => string, problems: strin
       sasl = { mechanism, username, password };
     }
   }
-  return { ssl: ssl === 'true' || caFile ? (caFile ? { caFile } : {}) : false, ...(sasl ? { sasl } : {}) };
+  // A CA or a client certificate means TLS, whatever KAFKA_SSL says.
+  const tls = ssl === 'true' || Object.keys(files).length > 0;
+  return { ssl: tls ? files : false, ...(sasl ? { sasl } : {}) };
 }

@@ -22,7 +22,7 @@ export interface KafkaBusOptions {
   /** The service named on the client's log lines (default: the client id). */
   service?: string;
   /** TLS and SASL settings (KAFKA_SSL*, KAFKA_SASL_*). */
-  ssl?: false | { ca?: string[] };
+  ssl?: false | { ca?: string[]; cert?: string; key?: string };
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /** Called for client-level errors that the bus cannot handle itself. */
   onError?: (error: Error) => void;
@@ -44,7 +44,7 @@ export class KafkaBus implements MessagePublisher {
       brokers: options.brokers,
       logLevel: logLevel.WARN,
       logCreator: quietTransientErrors(options.service ?? options.clientId),
-      ...(options.ssl ? { ssl: options.ssl.ca ? { ca: options.ssl.ca } : true } : {}),
+      ...(options.ssl ? { ssl: Object.keys(options.ssl).length > 0 ? options.ssl : true } : {}),
       ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
       retry: { initialRetryTime: 200, retries: 10 },
     });

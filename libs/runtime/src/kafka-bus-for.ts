@@ -10,7 +10,16 @@ export function kafkaBusFor(config: PortscoreConfig, component: string): KafkaBu
     brokers: config.kafkaBrokers,
     clientId: `${config.kafkaClientId}-${component}`,
     service: component,
-    ...(ssl ? { ssl: ssl.caFile ? { ca: [readFileSync(ssl.caFile, 'utf8')] } : {} } : {}),
+    ...(ssl
+      ? {
+          ssl: {
+            ...(ssl.caFile ? { ca: [readFileSync(ssl.caFile, 'utf8')] } : {}),
+            ...(ssl.certFile && ssl.keyFile
+              ? { cert: readFileSync(ssl.certFile, 'utf8'), key: readFileSync(ssl.keyFile, 'utf8') }
+              : {}),
+          },
+        }
+      : {}),
     ...(sasl ? { sasl } : {}),
   });
 }

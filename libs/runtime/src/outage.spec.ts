@@ -60,6 +60,22 @@ describe('whenReachable', () => {
     ).rejects.toThrow("Kafka: the server's certificate is not trusted (x)");
   });
 
+  it("does not wait out a server that refuses this client's certificate: it says what to set", async () => {
+    const alert = Object.assign(
+      new Error('Connection error: error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate\n'),
+      { name: 'KafkaJSConnectionError', code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' },
+    );
+    await expect(whenReachable('Kafka', () => Promise.reject(alert))).rejects.toThrow(
+      "Kafka: the server refused this client's certificate, or its lack of one (Connection error: " +
+        'error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate); give it a certificate from a CA ' +
+        'the server trusts (KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE for the brokers)',
+    );
+    const required = Object.assign(new Error('x'), { code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' });
+    await expect(whenReachable('Kafka', () => Promise.reject(required))).rejects.toThrow(
+      "Kafka: the server refused this client's certificate",
+    );
+  });
+
   it('waits out an unreachable server, saying so', async () => {
     const lines: string[] = [];
     let calls = 0;

@@ -17,8 +17,24 @@ const KAFKA_AWAY = new Set([
   'KafkaJSConnectionClosedError',
 ]);
 
-/** TLS verification codes (OpenSSL's, and Node's for a host name): the peer is reachable but not trusted. */
-const CERTIFICATE_REFUSED = /CERT|UNABLE_TO_VERIFY/;
+/**
+ * TLS failures that waiting does not cure, by the error's code: the server refused this client's
+ * certificate (OpenSSL's alerts, e.g. ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE when none was given), or
+ * this client does not trust the server's (OpenSSL's verification codes, and Node's for a host name).
+ */
+const TLS_REFUSALS = [
+  {
+    code: /ALERT_.*(CERTIFICATE|UNKNOWN_CA)/,
+    problem: "the server refused this client's certificate, or its lack of one",
+    remedy:
+      'give it a certificate from a CA the server trusts (KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE for the brokers)',
+  },
+  {
+    code: /CERT|UNABLE_TO_VERIFY/,
+    problem: "the server's certificate is not trusted",
+    remedy: 'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
+  },
+];
 
 /**
  * Whether an error means the database or the broker is unreachable (as opposed to something
@@ -48,26 +64,30 @@ export function isOutage(error: unknown): boolean {
 }
 
 /**
- * Whether the server refused a certificate it does not trust. At start-up that is configuration
- * to fix; later (a certificate replaced by one the service does not trust) the work is held like
- * in an outage until it is fixed.
+ * The TLS refusal behind an error, if any. At start-up that is configuration to fix; later (a
+ * certificate replaced by one the other side does not accept) the work is held like in an outage
+ * until it is fixed.
  */
-function certificateRefused(error: unknown): boolean {
+function tlsRefusal(error: unknown): (typeof TLS_REFUSALS)[number] | undefined {
   for (
     let current = error as { code?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
     current && depth < 5;
     depth += 1
   ) {
-    if (typeof current.code === 'string' && CERTIFICATE_REFUSED.test(current.code)) return true;
+    const code = current.code;
+    if (typeof code === 'string') {
+      const refusal = TLS_REFUSALS.find((r) => r.code.test(code));
+      if (refusal) return refusal;
+    }
     current = (current.cause ?? current.originalError) as typeof current;
   }
-  return false;
+  return undefined;
 }
 
 /**
  * Start-up work that needs the database or the broker: while they are unreachable it is retried
  * every 2 s (a line every 10 s says what is awaited), instead of exiting into a restart loop.
- * Errors that are not outages (bad credentials, an untrusted certificate) are thrown at once.
+ * Errors that are not outages (bad credentials, a certificate refused) are thrown at once.
  */
 export async function whenReachable<T>(
   what: string,
@@ -80,12 +100,11 @@ export async function whenReachable<T>(
     try {
       return await work();
     } catch (error) {
-      if (certificateRefused(error))
-        throw new Error(
-          `${what}: the server's certificate is not trusted (${(error as Error).message}); ` +
-            'name the CA that signed it (KAFKA_SSL_CA_FILE for the brokers)',
-          { cause: error },
-        );
+      const refusal = tlsRefusal(error);
+      if (refusal)
+        throw new Error(`${what}: ${refusal.problem} (${(error as Error).message.trim()}); ${refusal.remedy}`, {
+          cause: error,
+        });
       if (!isOutage(error)) throw error;
       if (Date.now() - lastLog >= 10_000) {
         const waited = Math.round((Date.now() - started) / 1000);
