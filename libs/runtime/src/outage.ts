@@ -41,13 +41,7 @@ const TLS_REFUSALS = [
  * wrong with the data): then the work is waited out and retried, never dead-lettered.
  */
 export function isOutage(error: unknown): boolean {
-  for (
-    let current = error as
-        { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown } | undefined,
-      depth = 0;
-    current && depth < 5;
-    depth += 1
-  ) {
+  for (const current of causeChain(error)) {
     if (typeof current.code === 'string' && (DATABASE_AWAY.test(current.code) || NETWORK_AWAY.has(current.code)))
       return true;
     if (typeof current.name === 'string' && KAFKA_AWAY.has(current.name)) return true;
@@ -58,9 +52,25 @@ export function isOutage(error: unknown): boolean {
       )
     )
       return true;
-    current = (current.cause ?? current.originalError) as typeof current;
   }
   return false;
+}
+
+interface ErrorLike {
+  code?: unknown;
+  name?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** An error and what it wraps (`cause`, or TypeORM's `originalError`), five levels at most. */
+function* causeChain(error: unknown): Generator<ErrorLike> {
+  let current = error as ErrorLike | undefined;
+  for (let depth = 0; current && depth < 5; depth += 1) {
+    yield current;
+    current = (current.cause ?? current.originalError) as ErrorLike | undefined;
+  }
 }
 
 /**
@@ -69,17 +79,10 @@ export function isOutage(error: unknown): boolean {
  * until it is fixed.
  */
 function tlsRefusal(error: unknown): (typeof TLS_REFUSALS)[number] | undefined {
-  for (
-    let current = error as { code?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
-    current && depth < 5;
-    depth += 1
-  ) {
-    const code = current.code;
-    if (typeof code === 'string') {
-      const refusal = TLS_REFUSALS.find((r) => r.code.test(code));
-      if (refusal) return refusal;
-    }
-    current = (current.cause ?? current.originalError) as typeof current;
+  for (const { code } of causeChain(error)) {
+    if (typeof code !== 'string') continue;
+    const refusal = TLS_REFUSALS.find((r) => r.code.test(code));
+    if (refusal) return refusal;
   }
   return undefined;
 }
