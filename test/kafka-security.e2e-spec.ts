@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ROOT } from './setup/e2e-environment';
 import {
   MTLS_BROKER,
+  SASL_SSL_BROKER,
   SCRAM_BROKER,
   SCRAM_PASSWORD,
   SCRAM_USER,
@@ -101,6 +102,37 @@ describe('Kafka TLS with client certificates (real broker that requires one)', (
     expect(output).toMatch(
       /alert bad certificate[^\n]*\); give it a certificate from a CA the server trusts \(KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE for the brokers\)/,
     );
+  });
+});
+
+/**
+ * SASL/SCRAM over TLS in one connection, as deploy/k8s runs it (Strimzi's TLS listener with
+ * SCRAM-SHA-512 users): the broker's certificate from the private CA, then the password.
+ */
+describe('Kafka SASL/SCRAM over TLS (real broker with a SASL_SSL listener)', () => {
+  const saslSsl = {
+    KAFKA_BROKERS: SASL_SSL_BROKER,
+    KAFKA_SSL: 'true',
+    KAFKA_SSL_CA_FILE: TLS_CA_FILE,
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: SCRAM_USER,
+    KAFKA_SASL_PASSWORD: SCRAM_PASSWORD,
+  };
+  const stack = securedStack('saslssl', 3932, saslSsl);
+
+  it('ingests and scores filings published over an encrypted, authenticated connection', () =>
+    expectFixtureIngested(stack));
+
+  it('stops a service at start-up when the password is wrong, after the TLS handshake succeeded', async () => {
+    const { code, output } = await runGateway({
+      ...stack.current.env,
+      KAFKA_SASL_PASSWORD: 'not-the-password',
+      GATEWAY_HTTP_PORT: '4996',
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/gateway: failed to start/);
+    expect(output).toMatch(/SASL SCRAM SHA512 authentication failed/);
+    expect(output).not.toMatch(/certificate/);
   });
 });
 

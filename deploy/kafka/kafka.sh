@@ -20,6 +20,8 @@
 #                          (client.pem, client.key) are made there with openssl unless present:
 #                          clients trust ca.pem (KAFKA_SSL_CA_FILE) and present client.pem
 #                          (KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE)
+#                          With PORTSCORE_KAFKA_SCRAM as well: SASL/SCRAM over TLS on port+5, as
+#                          on the Kubernetes cluster of deploy/k8s
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -132,6 +134,18 @@ listener.name.mtls.ssl.keystore.location=$tls_dir/broker-keystore.pem
 listener.name.mtls.ssl.truststore.type=PEM
 listener.name.mtls.ssl.truststore.location=$tls_dir/ca.pem
 listener.name.mtls.ssl.client.auth=required"
+    if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ]; then
+      # SASL_SSL: the broker's certificate, then SCRAM for the client, in one connection.
+      listeners="$listeners,SASL_SSL://127.0.0.1:$((port + 5))"
+      advertised="$advertised,SASL_SSL://127.0.0.1:$((port + 5))"
+      protocols="$protocols,SASL_SSL:SASL_SSL"
+      tls_props="$tls_props
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$tls_dir/broker-keystore.pem
+listener.name.sasl_ssl.ssl.client.auth=none
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;"
+    fi
   fi
   cat > "$data/server.properties" <<PROPS
 process.roles=broker,controller
@@ -178,6 +192,7 @@ PROPS
       local also=""
       if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ]; then also="SASL/SCRAM on 127.0.0.1:$((port + 2))"; fi
       if [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then also="${also:+$also, }TLS on 127.0.0.1:$((port + 3)) and with client certificates on 127.0.0.1:$((port + 4)), CA $tls_dir/ca.pem"; fi
+      if [ -n "${PORTSCORE_KAFKA_SCRAM:-}" ] && [ -n "${PORTSCORE_KAFKA_TLS:-}" ]; then also="$also, SASL/SCRAM over TLS on 127.0.0.1:$((port + 5))"; fi
       log "ready on 127.0.0.1:$port after ${ms} ms${also:+ ($also)}"
       echo "127.0.0.1:$port"
       return 0

@@ -20,6 +20,8 @@ export const TLS_CA_FILE = join(tmpdir(), `portscore-e2e-kafka-${KAFKA_PORT}-tls
 export const MTLS_BROKER = '127.0.0.1:29096';
 export const TLS_CLIENT_CERT_FILE = join(dirname(TLS_CA_FILE), 'client.pem');
 export const TLS_CLIENT_KEY_FILE = join(dirname(TLS_CA_FILE), 'client.key');
+/** And with SASL/SCRAM over TLS (the same user, the same CA), as the Kubernetes cluster runs it. */
+export const SASL_SSL_BROKER = '127.0.0.1:29097';
 
 /**
  * Starts what the end-to-end tests run against: a real single-node Kafka broker (unless

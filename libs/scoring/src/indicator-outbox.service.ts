@@ -12,9 +12,9 @@ export interface OutboxOptions {
   pageSize?: number;
   /**
    * Entries removed between two compactions of the queue (`compactOutbox`, a VACUUM); 0 leaves
-   * it to autovacuum (default 50000).
+   * it to autovacuum. Deployed from `OUTBOX_COMPACT_EVERY`, whose default the configuration holds.
    */
-  compactEvery?: number;
+  compactEvery: number;
   /** Told after each round what was sent (metrics). */
   onPublished?: (sent: { indicators: number; scores: number; ms: number }) => void;
 }
@@ -33,7 +33,7 @@ export class IndicatorOutbox {
     private readonly store: ScoringStore,
     private readonly publisher: MessagePublisher,
     private readonly topics: OutboxTopics,
-    private readonly options: OutboxOptions = {},
+    private readonly options: OutboxOptions,
   ) {}
 
   /** Sends everything pending; concurrent calls queue behind one another. Returns the count sent. */
@@ -108,7 +108,7 @@ export class IndicatorOutbox {
 
   /** Once the queue is drained and enough entries were removed since the last time, compacts it. */
   private async compacted(sent: number): Promise<number> {
-    const every = this.options.compactEvery ?? 50_000;
+    const every = this.options.compactEvery;
     if (every > 0 && this.removedSinceCompaction >= every) {
       // Counted again only once it succeeded: a failed compaction is tried after the next round.
       await this.store.compactOutbox();

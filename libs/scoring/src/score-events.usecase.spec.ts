@@ -227,6 +227,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
         },
       },
       { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' },
+      { compactEvery: 0 },
     );
     const first = await outbox.flush();
     // Every indicator, and 29 measure scores + 1 index per touched window.
@@ -322,6 +323,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
         },
       },
       { indicators: 'sw.indicators.v1', scores: 'sw.scores.v1' },
+      { compactEvery: 0 },
     );
     const errors: unknown[] = [];
     const savedFirst = store.indicators.size;
