@@ -51,10 +51,11 @@ export function buildDataSchemas(): Record<string, JsonSchema> {
 }
 
 /**
- * The data classes and the classes nested in them, in the order their decorators registered.
- * Chosen by identity, never by reading the whole registry: class-validator keeps one registry
- * per process, which may also hold other classes of the same name (another copy of this module,
- * a test's own class).
+ * The data classes and the classes nested in them: each event type's class in the order of
+ * EVENT_DATA_CLASSES, each followed by the classes it nests (depth first, by the order of its
+ * decorated properties) that came up for no class before. Chosen by identity, never by reading
+ * the whole registry: class-validator keeps one registry per process, which may also hold other
+ * classes of the same name (another copy of this module, a test's own class).
  */
 function contractClasses(): Array<new () => object> {
   const reachable = new Set<Function>();
@@ -67,10 +68,7 @@ function contractClasses(): Array<new () => object> {
     }
   };
   for (const target of Object.values(EVENT_DATA_CLASSES)) visit(target);
-  const registered = [
-    ...(getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown> }).validationMetadatas.keys(),
-  ];
-  return registered.filter((target) => reachable.has(target)) as Array<new () => object>;
+  return [...reachable] as Array<new () => object>;
 }
 
 /** A self-contained JSON Schema (2020-12) of one event type: CloudEvents envelope and its data. */
