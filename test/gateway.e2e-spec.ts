@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { KafkaBus, type OutgoingMessage } from '@portscore/messaging';
+import { PgIngestStore } from '@portscore/persistence';
+import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
 import { authorized, type RunningStack, startStack, waitUntil } from './support/stack';
@@ -244,5 +246,51 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     const [first, second] = deadLetters.messages.filter((m) => m.headers['x-reject-reason'] === 'unknown_port');
     expect(second!.value.equals(first!.value)).toBe(true);
     expect(second!.headers['x-redriven-from']).toBe(`${stack.topics.deadLetters}/${first!.partition}/${first!.offset}`);
+  });
+  it('claims receipts inside the batch transaction: a concurrent claim of a key waits for its outcome', async () => {
+    const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
+    const store = new PgIngestStore(database);
+    const receipt = (id: string, digest: string) => ({ source: 'urn:claims', id, digest, port: 'CNSHA' });
+    try {
+      // Rolled back (say, publishing failed): the key stays free. Of a key listed twice, the first counts.
+      await expect(
+        store.transaction(async (unit) => {
+          expect(await unit.claim([receipt('k1', 'd1'), receipt('k1', 'd9')])).toEqual(new Map());
+          throw new Error('publishing failed');
+        }),
+      ).rejects.toThrow('publishing failed');
+
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: () => void;
+      const firstClaimed = new Promise<void>((resolve) => (claimed = resolve));
+      const first = store.transaction(async (unit) => {
+        const known = await unit.claim([receipt('k1', 'd1'), receipt('k2', 'd2')]);
+        claimed();
+        await released;
+        return known;
+      });
+      await firstClaimed;
+      let secondDone = false;
+      const second = store
+        .transaction((unit) => unit.claim([receipt('k3', 'd3'), receipt('k2', 'other')]))
+        .finally(() => (secondDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(secondDone).toBe(false);
+      release();
+      expect(await first).toEqual(new Map());
+      // After the first commits, k2 is known with the first digest; k3 was new.
+      expect(await second).toEqual(new Map([['urn:claims k2', 'd2']]));
+      const rows: Array<{ id: string; digest: string }> = await database.query(
+        `SELECT id, digest FROM filing_receipt WHERE source = 'urn:claims' ORDER BY id`,
+      );
+      expect(rows).toEqual([
+        { id: 'k1', digest: 'd1' },
+        { id: 'k2', digest: 'd2' },
+        { id: 'k3', digest: 'd3' },
+      ]);
+    } finally {
+      await database.destroy();
+    }
   });
 });

@@ -1,37 +1,54 @@
 import { FilingValidator, PortRegistry } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
-import type { ConsumerPosition, FilingReceipt, IngestRecord, IngestStore, OutcomeCount } from '@portscore/persistence';
+import type {
+  ConsumerPosition,
+  FilingReceipt,
+  IngestRecord,
+  IngestStore,
+  IngestUnit,
+  OutcomeCount,
+} from '@portscore/persistence';
 
 import type { IncomingFiling } from './ingest-filings.command';
 import { IngestFilingsUseCase } from './ingest-filings.usecase';
 
+/** Keeps what a transaction claimed and recorded only if its work returns, like the database. */
 class MemoryIngestStore implements IngestStore {
-  readonly receipts = new Map<string, string>();
-  readonly totals = new Map<string, number>();
-  readonly positions = new Map<string, string>();
+  receipts = new Map<string, string>();
+  totals = new Map<string, number>();
+  positions = new Map<string, string>();
 
-  async digests(keys: Array<Pick<FilingReceipt, 'source' | 'id'>>) {
-    const found = new Map<string, string>();
-    for (const k of keys) {
-      const digest = this.receipts.get(`${k.source} ${k.id}`);
-      if (digest) found.set(`${k.source} ${k.id}`, digest);
-    }
-    return found;
+  async transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
+    const receipts = new Map(this.receipts);
+    const totals = new Map(this.totals);
+    const positions = new Map(this.positions);
+    const unit: IngestUnit = {
+      claim: async (claims: FilingReceipt[]) => {
+        const found = new Map<string, string>();
+        for (const r of claims) {
+          const key = `${r.source} ${r.id}`;
+          const digest = receipts.get(key);
+          if (digest === undefined) receipts.set(key, r.digest);
+          else if (this.receipts.has(key)) found.set(key, digest);
+        }
+        return found;
+      },
+      record: async (entry: IngestRecord) => {
+        for (const c of entry.counts)
+          totals.set(`${c.outcome}|${c.reason}`, (totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
+        if (entry.position) {
+          const p = entry.position;
+          positions.set(`${p.groupId}|${p.topic}|${p.partition}`, p.nextOffset);
+        }
+      },
+    };
+    const result = await work(unit);
+    Object.assign(this, { receipts, totals, positions });
+    return result;
   }
 
   async nextOffset(p: Omit<ConsumerPosition, 'nextOffset'>) {
     return this.positions.get(`${p.groupId}|${p.topic}|${p.partition}`);
-  }
-
-  async record(entry: IngestRecord) {
-    for (const r of entry.receipts)
-      if (!this.receipts.has(`${r.source} ${r.id}`)) this.receipts.set(`${r.source} ${r.id}`, r.digest);
-    for (const c of entry.counts)
-      this.totals.set(`${c.outcome}|${c.reason}`, (this.totals.get(`${c.outcome}|${c.reason}`) ?? 0) + c.count);
-    if (entry.position) {
-      const p = entry.position;
-      this.positions.set(`${p.groupId}|${p.topic}|${p.partition}`, p.nextOffset);
-    }
   }
 
   async counts(): Promise<OutcomeCount[]> {

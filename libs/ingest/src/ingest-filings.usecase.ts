@@ -25,8 +25,10 @@ export interface IngestTopics {
  * Validates a batch of filings and routes each one: accepted to the canonical topic, a repeat of
  * an accepted (source, id) counted as a duplicate, anything else to the dead-letter topic with
  * its original bytes and a reason. Receipts, counters and the partition position are recorded in
- * one transaction after the events are published: a crash in between re-forwards (the scorer
- * ignores the repeat) and re-counts nothing.
+ * one transaction around the publishing: the receipts are claimed first (a concurrent batch with
+ * the same key waits for the outcome), the rest after the events are published. A crash or a
+ * failed publish before the commit leaves nothing recorded: the batch is forwarded again (the
+ * scorer ignores a repeat) and nothing is counted twice.
  */
 export class IngestFilingsUseCase {
   constructor(
@@ -41,82 +43,82 @@ export class IngestFilingsUseCase {
     const filings = await this.unprocessed(command);
     const validated = filings.map((filing) => this.validate(filing, command.onlyPort));
     const validatedAt = performance.now();
-    const known = await this.store.digests(
-      validated.flatMap((v) => (v.event ? [{ source: v.event.source, id: v.event.id }] : [])),
-    );
+    return this.store.transaction(async (unit) => {
+      const known = await unit.claim(
+        validated.flatMap((v) =>
+          v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, port: v.event.port }] : [],
+        ),
+      );
 
-    const accepted: Array<{ event: CanonicalEvent; digest: string }> = [];
-    const deadLetters: OutgoingMessage[] = [];
-    const deadLetterRecords: DeadLetterRecord[] = [];
-    const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string): FilingOutcome => {
-      const record = describeDeadLetter(filing, code, detail);
-      deadLetters.push(deadLetter(filing, code, detail));
-      deadLetterRecords.push(record);
-      return {
-        status: 'rejected',
-        reason: code,
-        detail,
-        origin: filing.origin,
-        ...(record.source ? { source: record.source } : {}),
-        ...(record.eventId ? { id: record.eventId } : {}),
-        ...(record.port ? { port: record.port } : {}),
+      const accepted: CanonicalEvent[] = [];
+      const deadLetters: OutgoingMessage[] = [];
+      const deadLetterRecords: DeadLetterRecord[] = [];
+      const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string): FilingOutcome => {
+        const record = describeDeadLetter(filing, code, detail);
+        deadLetters.push(deadLetter(filing, code, detail));
+        deadLetterRecords.push(record);
+        return {
+          status: 'rejected',
+          reason: code,
+          detail,
+          origin: filing.origin,
+          ...(record.source ? { source: record.source } : {}),
+          ...(record.eventId ? { id: record.eventId } : {}),
+          ...(record.port ? { port: record.port } : {}),
+        };
       };
-    };
-    const outcomes: FilingOutcome[] = validated.map((v) => {
-      if (!v.event) return refuse(v.filing, v.rejection.code, v.rejection.detail);
-      const { event, digest } = v;
-      const key = eventKey(event);
-      const previous = known.get(key);
-      if (previous === undefined) {
-        known.set(key, digest);
-        accepted.push({ event, digest });
-        return { status: 'accepted', source: event.source, id: event.id };
-      }
-      if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
-      const detail = `source/id: (${event.source}, ${event.id}) was accepted before with different content`;
+      const outcomes: FilingOutcome[] = validated.map((v) => {
+        if (!v.event) return refuse(v.filing, v.rejection.code, v.rejection.detail);
+        const { event, digest } = v;
+        const key = eventKey(event);
+        const previous = known.get(key);
+        if (previous === undefined) {
+          known.set(key, digest);
+          accepted.push(event);
+          return { status: 'accepted', source: event.source, id: event.id };
+        }
+        if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
+        const detail = `source/id: (${event.source}, ${event.id}) was accepted before with different content`;
+        return {
+          ...refuse(v.filing, FilingRejectCode.Conflict, detail),
+          source: event.source,
+          id: event.id,
+          port: event.port,
+        };
+      });
+
+      const lookedUpAt = performance.now();
+      // Inside the transaction: if publishing fails, the claims go too and a retry forwards again.
+      await Promise.all([
+        this.publisher.publish(
+          this.topics.events,
+          accepted.map((event) => ({
+            key: event.port,
+            value: JSON.stringify(event),
+            headers: { 'content-type': 'application/cloudevents+json' },
+          })),
+        ),
+        this.publisher.publish(this.topics.deadLetters, deadLetters),
+      ]);
+      const publishedAt = performance.now();
+      const counts = countOutcomes(outcomes);
+      await unit.record({ counts, deadLetters: deadLetterRecords, position: position(command) });
+      const recordedAt = performance.now();
+
       return {
-        ...refuse(v.filing, FilingRejectCode.Conflict, detail),
-        source: event.source,
-        id: event.id,
-        port: event.port,
+        timings: {
+          validateMs: validatedAt - started,
+          databaseMs: lookedUpAt - validatedAt + (recordedAt - publishedAt),
+          publishMs: publishedAt - lookedUpAt,
+        },
+        outcomes,
+        counts,
+        accepted: accepted.length,
+        duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
+        rejected: deadLetters.length,
+        alreadyProcessed: command.filings.length - filings.length,
       };
     });
-
-    const lookedUpAt = performance.now();
-    await Promise.all([
-      this.publisher.publish(
-        this.topics.events,
-        accepted.map(({ event }) => ({
-          key: event.port,
-          value: JSON.stringify(event),
-          headers: { 'content-type': 'application/cloudevents+json' },
-        })),
-      ),
-      this.publisher.publish(this.topics.deadLetters, deadLetters),
-    ]);
-    const publishedAt = performance.now();
-    const counts = countOutcomes(outcomes);
-    await this.store.record({
-      receipts: accepted.map(({ event, digest }) => ({ source: event.source, id: event.id, digest, port: event.port })),
-      counts,
-      deadLetters: deadLetterRecords,
-      position: position(command),
-    });
-    const recordedAt = performance.now();
-
-    return {
-      timings: {
-        validateMs: validatedAt - started,
-        databaseMs: lookedUpAt - validatedAt + (recordedAt - publishedAt),
-        publishMs: publishedAt - lookedUpAt,
-      },
-      outcomes,
-      counts,
-      accepted: accepted.length,
-      duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
-      rejected: deadLetters.length,
-      alreadyProcessed: command.filings.length - filings.length,
-    };
   }
 
   /**
@@ -131,15 +133,16 @@ export class IngestFilingsUseCase {
       filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
     );
     // Counted and listed like every other dead letter, so the accounting stays whole.
-    await this.store.record({
-      receipts: [],
-      counts:
-        filings.length > 0
-          ? [{ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted, count: filings.length }]
-          : [],
-      deadLetters: filings.map((filing) => describeDeadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
-      position: position(command),
-    });
+    await this.store.transaction((unit) =>
+      unit.record({
+        counts:
+          filings.length > 0
+            ? [{ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted, count: filings.length }]
+            : [],
+        deadLetters: filings.map((filing) => describeDeadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
+        position: position(command),
+      }),
+    );
     return filings.length;
   }
 

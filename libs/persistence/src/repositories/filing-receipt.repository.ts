@@ -1,5 +1,5 @@
 import { eventKey } from '@portscore/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface FilingReceipt {
   source: string;
@@ -39,8 +39,8 @@ export interface DeadLetterRecord {
   preview: string;
 }
 
+/** What a processed batch adds besides its receipts. */
 export interface IngestRecord {
-  receipts: FilingReceipt[];
   counts: OutcomeCount[];
   deadLetters?: DeadLetterRecord[];
   position?: ConsumerPosition;
@@ -48,30 +48,34 @@ export interface IngestRecord {
 
 /**
  * What the gateway remembers: forwarded (source, id) pairs with a digest of their content,
- * outcome counters, and the offsets it has processed — the last three written together.
+ * outcome counters, and the offsets it has processed — a batch's share written in one transaction.
  */
 export interface IngestStore {
-  /** Digests already recorded for the given keys (absent keys are new). */
-  digests(keys: Array<Pick<FilingReceipt, 'source' | 'id'>>): Promise<Map<string, string>>;
+  /**
+   * Runs `work` in one transaction: what it claims and records stays only if it returns. A key it
+   * claimed is held until then, so a concurrent batch claiming the same key waits for the outcome.
+   */
+  transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T>;
   /** The next unprocessed offset of a partition, as recorded with the results; undefined if none. */
   nextOffset(position: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined>;
-  /** Records a processed batch in one transaction. A pair recorded already keeps its first digest. */
-  record(entry: IngestRecord): Promise<void>;
   counts(): Promise<OutcomeCount[]>;
+}
+
+export interface IngestUnit {
+  /**
+   * Records the receipts of keys not recorded before (of a key listed twice, the first) and
+   * returns, for every other key listed, the digest recorded first.
+   */
+  claim(receipts: FilingReceipt[]): Promise<Map<string, string>>;
+  /** Counters, dead letters and the partition position. */
+  record(entry: IngestRecord): Promise<void>;
 }
 
 export class PgIngestStore implements IngestStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  async digests(keys: Array<Pick<FilingReceipt, 'source' | 'id'>>): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows: Array<{ source: string; id: string; digest: string }> = await this.dataSource.query(
-      `SELECT r.source, r.id, r.digest
-         FROM filing_receipt r
-         JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON r.source = k.source AND r.id = k.id`,
-      [keys.map((k) => k.source), keys.map((k) => k.id)],
-    );
-    return new Map(rows.map((row) => [eventKey(row), row.digest]));
+  transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new PgIngestUnit(manager)));
   }
 
   async nextOffset(position: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined> {
@@ -82,81 +86,100 @@ export class PgIngestStore implements IngestStore {
     return rows[0]?.next_offset;
   }
 
-  async record(entry: IngestRecord): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const { receipts, counts, position } = entry;
-      if (receipts.length > 0) {
-        await manager.query(
-          `INSERT INTO filing_receipt (source, id, digest, port)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT (source, id) DO NOTHING`,
-          [
-            receipts.map((r) => r.source),
-            receipts.map((r) => r.id),
-            receipts.map((r) => r.digest),
-            receipts.map((r) => r.port),
-          ],
-        );
-      }
-      // Dead letters may hold any bytes; PostgreSQL text holds no NUL.
-      const clean = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
-      const letters = (entry.deadLetters ?? []).map((l) => ({
-        ...l,
-        detail: clean(l.detail)!,
-        origin: clean(l.origin)!,
-        port: clean(l.port),
-        source: clean(l.source),
-        eventId: clean(l.eventId),
-        contentType: clean(l.contentType),
-        preview: clean(l.preview)!,
-      }));
-      if (letters.length > 0) {
-        await manager.query(
-          `INSERT INTO dead_letter (reason, detail, origin, port, source, event_id, content_type, size, preview)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])`,
-          [
-            letters.map((l) => l.reason),
-            letters.map((l) => l.detail),
-            letters.map((l) => l.origin),
-            letters.map((l) => l.port),
-            letters.map((l) => l.source),
-            letters.map((l) => l.eventId),
-            letters.map((l) => l.contentType),
-            letters.map((l) => l.size),
-            letters.map((l) => l.preview),
-          ],
-        );
-      }
-      if (position) {
-        await manager.query(
-          `INSERT INTO consumer_offset AS o (group_id, topic, partition, next_offset)
-           VALUES ($1, $2, $3, $4)
-           ON CONFLICT (group_id, topic, partition) DO UPDATE
-             SET next_offset = GREATEST(o.next_offset, excluded.next_offset), updated_at = now()`,
-          [position.groupId, position.topic, position.partition, position.nextOffset],
-        );
-      }
-      // Last: every batch adds to the same few counter rows, so their row locks are held only
-      // from here to the commit, not while the batch's other rows are written.
-      // In one order for every batch, so two batches never wait for each other's rows crosswise.
-      const nonZero = counts
-        .filter((c) => c.count > 0)
-        .sort((a, b) => (a.outcome + '|' + a.reason < b.outcome + '|' + b.reason ? -1 : 1));
-      if (nonZero.length > 0) {
-        await manager.query(
-          `INSERT INTO ingest_count AS c (outcome, reason, count)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-           ON CONFLICT (outcome, reason) DO UPDATE SET count = c.count + excluded.count`,
-          [nonZero.map((c) => c.outcome), nonZero.map((c) => c.reason), nonZero.map((c) => c.count)],
-        );
-      }
-    });
-  }
-
   async counts(): Promise<OutcomeCount[]> {
     const rows: Array<{ outcome: IngestOutcome; reason: string; count: string }> = await this.dataSource.query(
       `SELECT outcome, reason, count FROM ingest_count ORDER BY outcome, reason`,
     );
     return rows.map((row) => ({ outcome: row.outcome, reason: row.reason, count: Number(row.count) }));
+  }
+}
+
+class PgIngestUnit implements IngestUnit {
+  constructor(private readonly manager: EntityManager) {}
+
+  async claim(receipts: FilingReceipt[]): Promise<Map<string, string>> {
+    const first = new Map<string, FilingReceipt>();
+    for (const receipt of receipts) {
+      const key = eventKey(receipt);
+      if (!first.has(key)) first.set(key, receipt);
+    }
+    if (first.size === 0) return new Map();
+    const list = [...first.values()];
+    // The insert finds the keys recorded before: no lookup ahead of it.
+    const inserted: Array<{ source: string; id: string }> = await this.manager.query(
+      `INSERT INTO filing_receipt (source, id, digest, port)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(source, id, digest, port)
+        -- In one order for every batch, so two batches claiming the same keys never wait crosswise.
+        ORDER BY source, id
+       ON CONFLICT (source, id) DO NOTHING
+       RETURNING source, id`,
+      [list.map((r) => r.source), list.map((r) => r.id), list.map((r) => r.digest), list.map((r) => r.port)],
+    );
+    if (inserted.length === list.length) return new Map();
+    const claimed = new Set(inserted.map(eventKey));
+    const taken = list.filter((r) => !claimed.has(eventKey(r)));
+    const rows: Array<{ source: string; id: string; digest: string }> = await this.manager.query(
+      `SELECT r.source, r.id, r.digest
+         FROM filing_receipt r
+         JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON r.source = k.source AND r.id = k.id`,
+      [taken.map((k) => k.source), taken.map((k) => k.id)],
+    );
+    return new Map(rows.map((row) => [eventKey(row), row.digest]));
+  }
+
+  async record(entry: IngestRecord): Promise<void> {
+    const { counts, position } = entry;
+    // Dead letters may hold any bytes; PostgreSQL text holds no NUL.
+    const clean = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
+    const letters = (entry.deadLetters ?? []).map((l) => ({
+      ...l,
+      detail: clean(l.detail)!,
+      origin: clean(l.origin)!,
+      port: clean(l.port),
+      source: clean(l.source),
+      eventId: clean(l.eventId),
+      contentType: clean(l.contentType),
+      preview: clean(l.preview)!,
+    }));
+    if (letters.length > 0) {
+      await this.manager.query(
+        `INSERT INTO dead_letter (reason, detail, origin, port, source, event_id, content_type, size, preview)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])`,
+        [
+          letters.map((l) => l.reason),
+          letters.map((l) => l.detail),
+          letters.map((l) => l.origin),
+          letters.map((l) => l.port),
+          letters.map((l) => l.source),
+          letters.map((l) => l.eventId),
+          letters.map((l) => l.contentType),
+          letters.map((l) => l.size),
+          letters.map((l) => l.preview),
+        ],
+      );
+    }
+    if (position) {
+      await this.manager.query(
+        `INSERT INTO consumer_offset AS o (group_id, topic, partition, next_offset)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (group_id, topic, partition) DO UPDATE
+           SET next_offset = GREATEST(o.next_offset, excluded.next_offset), updated_at = now()`,
+        [position.groupId, position.topic, position.partition, position.nextOffset],
+      );
+    }
+    // Last: every batch adds to the same few counter rows, so their row locks are held only
+    // from here to the commit, not while the batch's other rows are written.
+    // In one order for every batch, so two batches never wait for each other's rows crosswise.
+    const nonZero = counts
+      .filter((c) => c.count > 0)
+      .sort((a, b) => (a.outcome + '|' + a.reason < b.outcome + '|' + b.reason ? -1 : 1));
+    if (nonZero.length > 0) {
+      await this.manager.query(
+        `INSERT INTO ingest_count AS c (outcome, reason, count)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (outcome, reason) DO UPDATE SET count = c.count + excluded.count`,
+        [nonZero.map((c) => c.outcome), nonZero.map((c) => c.reason), nonZero.map((c) => c.count)],
+      );
+    }
   }
 }
