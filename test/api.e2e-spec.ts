@@ -194,7 +194,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     };
     expect(body.total).toBeGreaterThan(0);
     for (const v of body.violations) {
-      expect(['no_catalogue', 'not_in_catalogue', 'other_currency', 'above_catalogue']).toContain(v.finding);
+      expect(['no_catalogue', 'not_in_catalogue', 'above_catalogue']).toContain(v.finding);
       if (v.finding === 'above_catalogue') expect(v.amount).toBeGreaterThan(v.allowed!);
     }
     expect((await get('/v1/ports/CNSHA/fee-violations?from=2026-01-01&to=2026-11-20', agency)).status).toBe(400);

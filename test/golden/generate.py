@@ -175,7 +175,9 @@ for port in PORTS:
                 quantity = rng.choice([1, 2, 3])
                 unit = {'THC': rng.choice([700, 800, 900]), 'DOC': 300, 'XTRA': 100}[code]
                 amount = round(quantity * unit * rng.choice([1, 1, 1.001, 1.2]), 2)
-                lines.append({'code': code, 'quantity': quantity, 'amount': amount, 'currency': 'CNY'})
+                # A few lines in another currency than the catalogue's: M23 compares code and amount only.
+                currency = 'USD' if n in (1, 5, 6) and k == 0 else 'CNY'
+                lines.append({'code': code, 'quantity': quantity, 'amount': amount, 'currency': currency})
             emit(port, 'sw.fee.charged.v1', moment(month, port), {'operatorId': operator, 'invoiceId': f'INV-{port}-{month}-{n}', 'lines': lines})
 
     # M27 credit ratings: histories crossing the two months, one upgrade reported late.

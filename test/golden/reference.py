@@ -206,21 +206,20 @@ put('m19.visits_per_order', performed, lambda g: (len({m['performed'][2]['visitI
 put('m19.remote_share', performed, lambda g: share(len(g), sum(1 for m in g if m['performed'][2]['remote'])))
 put('m28.lenient_share', grouped_cases('disclosure', 'decided'), lambda g: share(len(g), sum(1 for m in g if m['decided'][2]['outcome'] in ('no_penalty', 'reduced'))))
 
-# M23 / M24: the effective catalogue of the operator at the charge time.
+# M23 / M24: the effective catalogue of the operator at the charge time: the greatest effectiveFrom
+# not after it (ties: the later publication, then the larger event key).
 catalogues = defaultdict(list)
-for at, d in plain[('CNSHA', 'x')]:
-    pass
-for (port, kind), items in plain.items():
-    if kind == 'sw.fee.catalogue.published.v1':
-        for at, d in items:
-            catalogues[(port, d['operatorId'])].append((parse(d['effectiveFrom']), at, d))
+for event in events.values():
+    if event['type'] == 'sw.fee.catalogue.published.v1':
+        d = event['data']
+        catalogues[(event['port'], d['operatorId'])].append((parse(d['effectiveFrom']), parse(event['time']), key_of(event), d))
 
 
 def effective(port, operator, at):
     candidates = [c for c in catalogues[(port, operator)] if c[0] <= at]
     if not candidates:
         return None
-    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+    return max(candidates, key=lambda c: (c[0], c[1], c[2]))[3]
 
 
 charges = defaultdict(list)
@@ -239,7 +238,8 @@ def compliant_lines(group):
         for line in d['lines']:
             total += 1
             item = prices.get(line['code'])
-            if item and item['currency'] == line['currency'] and line['amount'] <= line['quantity'] * item['amount'] + 0.005:
+            # Code and amount only: the measure does not compare currencies.
+            if item and line['amount'] <= line['quantity'] * item['amount'] + 0.005:
                 ok += 1
     return share(total, ok)
 
@@ -282,11 +282,10 @@ put('m27.advanced_upgrades', rated, upgrades)
 
 # 5. Attainment, measure scores (status fallback) and port index per window.
 scale = catalogue['statusScale']
-statuses = defaultdict(list)
-for (port, kind), items in plain.items():
-    if kind == 'sw.measure.status.v1':
-        for at, d in items:
-            statuses[port].append((at, d['measure'], d['level']))
+statuses = defaultdict(list)  # port -> [(time, event key, measure, level)]
+for event in events.values():
+    if event['type'] == 'sw.measure.status.v1':
+        statuses[event['port']].append((parse(event['time']), key_of(event), event['data']['measure'], event['data']['level']))
 
 expected = {'indicators': {}, 'scores': {}}
 windows = set()
@@ -304,7 +303,7 @@ for (port, kpi, grain, start), (value, samples) in results.items():
     windows.add((port, grain, start))
 # Windows holding a status report have scores too.
 for port, items in statuses.items():
-    for at, _, _ in items:
+    for at, *_ in items:
         for grain in GRAINS:
             windows.add((port, grain, window_start(at, ports[port], grain)))
 
@@ -317,8 +316,9 @@ for port, grain, start in windows:
         if attained:
             score = 100 * sum(attained) / len(attained)
         else:
-            reports = [s for s in statuses[port] if s[1] == m['number'] and s[0] < end]
-            score = 100 * scale[max(reports)[2]] / 3 if reports else None
+            # The latest report before the end (ties: the larger event key).
+            reports = [s for s in statuses[port] if s[2] == m['number'] and s[0] < end]
+            score = 100 * scale[max(reports)[3]] / 3 if reports else None
         expected['scores'][f"{port}|m{m['number']}|{grain}|{label(start)}"] = score
         measure_scores.append(score)
     present = [s for s in measure_scores if s is not None]

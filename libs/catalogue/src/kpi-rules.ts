@@ -67,6 +67,16 @@ export interface WindowStats {
 }
 
 /**
+ * The span a duration KPI measures, from one milestone to its completing one, and which cases it
+ * measures at all (e.g. only fresh produce).
+ */
+export interface DurationSpan {
+  from: string;
+  to: string;
+  measures(record: CaseRecord): boolean;
+}
+
+/**
  * How one KPI is computed: each case whose `completing` milestone falls in a window contributes
  * a sample; the window's aggregates of those samples give the value. Targets and minimum samples
  * come from the catalogue, not from here.
@@ -81,6 +91,8 @@ export interface KpiRule {
   percentile?: number;
   /** Whether the KPI uses the distinct group counts of `WindowStats`. */
   groups?: boolean;
+  /** For KPIs over a duration: the span whose hours they take; `to` is the completing milestone. */
+  span?: DurationSpan;
   sample(record: CaseRecord, context: RuleContext): Sample;
   finish(stats: WindowStats): KpiResult;
 }
@@ -145,10 +157,27 @@ export function milestoneHours(record: CaseRecord, from: string, to: string): nu
   return start && end ? hoursBetween(start.at, end.at) : undefined;
 }
 
-/** The duration if it is a sample: both milestones present and not negative; else null. */
-function duration(record: CaseRecord, from: string, to: string): number | null {
-  const hours = milestoneHours(record, from, to);
+const everyCase = () => true;
+
+function span(from: string, to: string, measures: (record: CaseRecord) => boolean = everyCase): DurationSpan {
+  return { from, to, measures };
+}
+
+/** The hours of the span if they are a sample: a case it measures, both milestones, not negative; else null. */
+function duration(record: CaseRecord, measured: DurationSpan): number | null {
+  const hours = measured.measures(record) ? milestoneHours(record, measured.from, measured.to) : undefined;
   return hours !== undefined && hours >= 0 ? hours : null;
+}
+
+/**
+ * The hours, when negative, of the span `rule` measures on `record`: such a case is no sample of
+ * the KPI but a data-quality finding (SPEC §3). Null when the rule measures no duration, the case
+ * is not one the rule measures, a milestone is missing or the duration is not negative.
+ */
+export function negativeDurationFinding(rule: KpiRule, record: CaseRecord): number | null {
+  if (!rule.span || !rule.span.measures(record)) return null;
+  const hours = milestoneHours(record, rule.span.from, rule.span.to);
+  return hours !== undefined && hours < 0 ? hours : null;
 }
 
 function share(samples: number, hits: number): KpiResult {
@@ -190,21 +219,30 @@ function caseShare(kpi: string, caseType: string, completing: string, hit: (reco
   return { kpi, caseType, completing, sample: (record) => flag(true, hit(record)), finish: shareOfStats };
 }
 
-/** The median (or another percentile) of the durations from one milestone to the completing one. */
-function durationPercentile(
-  kpi: string,
-  caseType: string,
-  from: string,
-  completing: string,
-  fraction = 0.5,
-  only: (record: CaseRecord) => boolean = () => true,
-): KpiRule {
+/** A share of the cases whose span lasts at most `maxHours`, among those with a duration sample. */
+function durationWithin(kpi: string, caseType: string, measured: DurationSpan, maxHours: number): KpiRule {
   return {
     kpi,
     caseType,
-    completing,
+    completing: measured.to,
+    span: measured,
+    sample: (record) => {
+      const hours = duration(record, measured);
+      return flag(hours !== null, hours !== null && hours <= maxHours);
+    },
+    finish: shareOfStats,
+  };
+}
+
+/** The median (or another percentile) of the durations from one milestone to the completing one. */
+function durationPercentile(kpi: string, caseType: string, measured: DurationSpan, fraction = 0.5): KpiRule {
+  return {
+    kpi,
+    caseType,
+    completing: measured.to,
     percentile: fraction,
-    sample: (record) => sampleOf({ value: only(record) ? duration(record, from, completing) : null }),
+    span: measured,
+    sample: (record) => sampleOf({ value: duration(record, measured) }),
     finish: percentileOfStats,
   };
 }
@@ -213,17 +251,8 @@ const goods = (record: CaseRecord) => attr(record, 'released', 'goods');
 
 export const KPI_RULES: readonly KpiRule[] = [
   // M1 quarantine approval
-  {
-    kpi: 'm1.instant_share',
-    caseType: CASE_TYPES.permit,
-    completing: 'decided',
-    sample: (record) => {
-      const hours = duration(record, 'applied', 'decided');
-      return flag(hours !== null, hours !== null && hours <= 1);
-    },
-    finish: shareOfStats,
-  },
-  durationPercentile('m1.p90_hours', CASE_TYPES.permit, 'applied', 'decided', 0.9),
+  durationWithin('m1.instant_share', CASE_TYPES.permit, span('applied', 'decided'), 1),
+  durationPercentile('m1.p90_hours', CASE_TYPES.permit, span('applied', 'decided'), 0.9),
   plainShare(
     'm1.ecert_share',
     CASE_TYPES.certificate,
@@ -235,10 +264,7 @@ export const KPI_RULES: readonly KpiRule[] = [
   durationPercentile(
     'm2.release_p50_hours',
     CASE_TYPES.declaration,
-    'arrived',
-    'released',
-    0.5,
-    (c) => goods(c) === 'fresh_produce',
+    span('arrived', 'released', (c) => goods(c) === 'fresh_produce'),
   ),
   {
     kpi: 'm2.conditional_share',
@@ -285,28 +311,21 @@ export const KPI_RULES: readonly KpiRule[] = [
     (h) => h.pattern === 'apron_direct_pickup' || h.pattern === 'rail_direct_loading',
   ),
   // M5 technical institutions
-  durationPercentile('m5.turnaround_p50_hours', CASE_TYPES.labTest, 'sampled', 'result'),
+  durationPercentile('m5.turnaround_p50_hours', CASE_TYPES.labTest, span('sampled', 'result')),
   // M6 enterprise innovation
-  {
-    kpi: 'm6.erp_fast_share',
-    caseType: CASE_TYPES.taxReview,
-    completing: 'decided',
-    sample: (c) => {
-      const hours = attr(c, 'decided', 'erpLinked') === true ? duration(c, 'submitted', 'decided') : null;
-      return flag(hours !== null, hours !== null && hours <= 24);
-    },
-    finish: shareOfStats,
-  },
+  durationWithin(
+    'm6.erp_fast_share',
+    CASE_TYPES.taxReview,
+    span('submitted', 'decided', (c) => attr(c, 'decided', 'erpLinked') === true),
+    24,
+  ),
   // M7 cross-border e-commerce
-  durationPercentile('m7.return_p50_hours', CASE_TYPES.ecommerceReturn, 'requested', 'completed'),
+  durationPercentile('m7.return_p50_hours', CASE_TYPES.ecommerceReturn, span('requested', 'completed')),
   // M8 R&D materials
   durationPercentile(
     'm8.release_p50_hours',
     CASE_TYPES.declaration,
-    'arrived',
-    'released',
-    0.5,
-    (c) => goods(c) === 'rnd_material',
+    span('arrived', 'released', (c) => goods(c) === 'rnd_material'),
   ),
   // M9 bonded + ERP
   plainShare(
@@ -333,7 +352,7 @@ export const KPI_RULES: readonly KpiRule[] = [
     (d) => d.isElectronic === true,
   ),
   // M17 smart customs
-  durationPercentile('m17.release_p50_hours', CASE_TYPES.declaration, 'arrived', 'released'),
+  durationPercentile('m17.release_p50_hours', CASE_TYPES.declaration, span('arrived', 'released')),
   // M18 certificate e-sharing
   plainShare(
     'm18.e_exchange_share',
@@ -472,47 +491,82 @@ export interface EffectiveCatalogue {
   items: Map<string, CatalogueItem>;
 }
 
+interface Publication {
+  effectiveFrom: number;
+  publishedAt: number;
+  eventKey: string;
+  attrs: Record<string, unknown>;
+}
+
+/**
+ * Whether publication `a` takes precedence over `b`: the later effectiveFrom, then the later
+ * publication (SPEC §3), then the larger event key, so that the choice never depends on the
+ * order catalogues are loaded in.
+ */
+function takesPrecedence(a: Publication, b: Publication): boolean {
+  if (a.effectiveFrom !== b.effectiveFrom) return a.effectiveFrom > b.effectiveFrom;
+  if (a.publishedAt !== b.publishedAt) return a.publishedAt > b.publishedAt;
+  return a.eventKey > b.eventKey;
+}
+
 /**
  * The operator's catalogue in force at `at`: the published one with the greatest effectiveFrom
- * not after `at` (ties: the later publication).
+ * not after `at` (ties: the later publication, then the larger event key).
  */
 export function effectiveCatalogue(
   catalogues: readonly CaseRecord[],
   operatorId: string,
   at: Date,
 ): EffectiveCatalogue | undefined {
-  let best: Milestone | undefined;
+  let best: Publication | undefined;
   for (const record of catalogues) {
     const published = record.milestones.published;
     if (!published || published.attrs.operatorId !== operatorId) continue;
-    const from = new Date(String(published.attrs.effectiveFrom));
-    if (from > at) continue;
-    if (!best) {
-      best = published;
-      continue;
-    }
-    const bestFrom = new Date(String(best.attrs.effectiveFrom));
-    if (from > bestFrom || (from.getTime() === bestFrom.getTime() && published.at > best.at)) best = published;
+    const effectiveFrom = new Date(String(published.attrs.effectiveFrom)).getTime();
+    if (effectiveFrom > at.getTime()) continue;
+    // A catalogue is a one-event case: its case id is the key of the event that published it.
+    const candidate = {
+      effectiveFrom,
+      publishedAt: published.at.getTime(),
+      eventKey: published.eventKey ?? record.caseId,
+      attrs: published.attrs,
+    };
+    if (!best || takesPrecedence(candidate, best)) best = candidate;
   }
   if (!best) return undefined;
   const items = (best.attrs.items as CatalogueItem[] | undefined) ?? [];
   return { channel: String(best.attrs.channel), items: new Map(items.map((item) => [item.code, item])) };
 }
 
-export type LineFinding = 'compliant' | 'no_catalogue' | 'not_in_catalogue' | 'other_currency' | 'above_catalogue';
+export type LineFinding = 'compliant' | 'no_catalogue' | 'not_in_catalogue' | 'above_catalogue';
 
-/** Why a charge line does or does not comply with the operator's effective catalogue. */
+/**
+ * Why a charge line does or does not comply with the operator's effective catalogue (SPEC §3, M23):
+ * its code must be listed and its amount at most quantity × unit amount (+0.005). Currencies are
+ * not compared; `currencyDifference` tells where they differ.
+ */
 export function lineFinding(line: ChargeLine, catalogue: EffectiveCatalogue | undefined): LineFinding {
   if (!catalogue) return 'no_catalogue';
   const item = catalogue.items.get(line.code);
   if (!item) return 'not_in_catalogue';
-  if (item.currency !== line.currency) return 'other_currency';
   return line.amount <= line.quantity * item.amount + 0.005 ? 'compliant' : 'above_catalogue';
 }
 
-/** A line complies when its code is in the catalogue and it costs at most quantity × unit price (same currency). */
+/** A line complies when its code is in the catalogue and it costs at most quantity × unit amount. */
 export function lineWithinCatalogue(line: ChargeLine, catalogue: EffectiveCatalogue): boolean {
   return lineFinding(line, catalogue) === 'compliant';
+}
+
+/**
+ * The catalogue's currency for the line's code when the line is charged in another one; null when
+ * they agree or the code is not listed. For information only: it never makes a line non-compliant.
+ */
+export function currencyDifference(
+  line: ChargeLine,
+  catalogue: EffectiveCatalogue | undefined,
+): { charged: string; catalogue: string } | null {
+  const item = catalogue?.items.get(line.code);
+  return item && item.currency !== line.currency ? { charged: line.currency, catalogue: item.currency } : null;
 }
 
 const RULES_BY_CASE_TYPE = new Map<string, KpiRule[]>();
@@ -535,9 +589,4 @@ for (const rule of KPI_RULES) {
 /** Rules whose results depend on cases of another type (catalogues, credit histories). */
 export function rulesDependingOn(caseType: string): ReadonlyArray<{ rule: KpiRule; dependency: RuleDependency }> {
   return DEPENDENTS_BY_CASE_TYPE.get(caseType) ?? [];
-}
-
-/** Number of cases whose duration between the two milestones is negative: a data-quality finding. */
-export function negativeDurations(cases: readonly CaseRecord[], from: string, to: string): number {
-  return cases.filter((record) => (milestoneHours(record, from, to) ?? 0) < 0).length;
 }

@@ -165,9 +165,12 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
     for (const fact of this.facts.values()) {
       if (fact.caseType !== CASE_TYPES.measureStatus) continue;
-      result
-        .get(fact.port)
-        ?.push({ measure: Number(fact.attrs.measure), level: fact.attrs.level as StatusLevel, at: fact.at });
+      result.get(fact.port)?.push({
+        measure: Number(fact.attrs.measure),
+        level: fact.attrs.level as StatusLevel,
+        at: fact.at,
+        eventKey: fact.eventKey,
+      });
     }
     return result;
   }

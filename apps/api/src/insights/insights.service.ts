@@ -30,6 +30,8 @@ export interface FeeViolation {
   finding: string;
   /** quantity × catalogue unit price, when the code is in the catalogue. */
   allowed: number | null;
+  /** The catalogue's currency for the code, when listed (currencies are not compared: SPEC M23). */
+  catalogueCurrency: string | null;
   source: string;
   eventId: string;
 }
@@ -228,6 +230,7 @@ export class InsightsService {
           currency: line.currency,
           finding,
           allowed: item ? Math.round(line.quantity * item.amount * 100) / 100 : null,
+          catalogueCurrency: item?.currency ?? null,
           source: charge.caseId.slice(0, space),
           eventId: charge.caseId.slice(space + 1),
         });

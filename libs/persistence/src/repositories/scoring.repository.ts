@@ -699,13 +699,21 @@ class PgScoringUnit implements ScoringUnit {
   async loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
     const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
     if (ports.length === 0) return result;
-    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel } }> =
+    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel }; event_key: string }> =
       await this.manager.query(
-        `SELECT port, at, attrs FROM case_milestone WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
+        `SELECT port, at, attrs, event_key FROM case_milestone
+          WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
         [ports],
       );
-    for (const row of rows)
-      result.get(row.port)?.push({ measure: Number(row.attrs.measure), level: row.attrs.level, at: row.at });
+    for (const row of rows) {
+      const status = {
+        measure: Number(row.attrs.measure),
+        level: row.attrs.level,
+        at: row.at,
+        eventKey: row.event_key,
+      };
+      result.get(row.port)?.push(status);
+    }
     return result;
   }
 
