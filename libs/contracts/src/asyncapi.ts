@@ -180,11 +180,11 @@ function envelope(type: EventType): JsonSchema {
     properties: {
       specversion: { const: '1.0' },
       id: { type: 'string', minLength: 1, maxLength: 128 },
-      source: { type: 'string', format: 'uri-reference' },
+      source: { type: 'string', format: 'uri-reference', minLength: 1 },
       type: { const: type },
       time: { type: 'string', format: 'date-time' },
       port: { type: 'string' },
-      subject: { type: 'string' },
+      subject: { type: 'string', minLength: 1 },
       data: { $ref: `#/components/schemas/${EVENT_DATA_CLASSES[type].name}` },
     },
   };

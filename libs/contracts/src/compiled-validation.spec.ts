@@ -61,6 +61,8 @@ const ODD: unknown[] = [
   'usd',
   'XXY',
   'CN',
+  'cn',
+  'Cn',
   'ZZ',
   'https://example.org/evidence',
   'ftp://example.org/x',

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 
 import { DCSA_TRANSPORT_DOCUMENT_TYPE, fromDcsaNotification } from './adapters/dcsa-ebl.adapter';
-import { SPS_CERTIFICATE_TYPE, spsCertificateData } from './adapters/sps-certificate.adapter';
+import { SPS_CERTIFICATE_ROOT, SPS_CERTIFICATE_TYPE, spsCertificateData } from './adapters/sps-certificate.adapter';
 import { parseXml, xmlToData } from './adapters/xml';
 import { type CanonicalEvent, type EventType, isEventType } from './cloud-event';
 import { compiledCheck } from './compiled-validation';
@@ -11,6 +11,7 @@ import { FilingRejectCode, FilingRejectedException } from './filing-rejection.ex
 import { dataSchemas } from './json-schema';
 import type { PortRegistry } from './port-registry';
 import { parseRfc3339 } from './rfc3339';
+import { isUriReference } from './uri-reference';
 
 /** One message as it arrived: body bytes plus transport headers (Kafka headers or HTTP). */
 export interface RawFiling {
@@ -33,6 +34,7 @@ const XML_TYPES = new Set(['application/xml', 'text/xml']);
 /** Deeper than any contract type needs; guards the recursive steps after parsing. */
 const MAX_DEPTH = 16;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_ID_CHARACTERS = 128;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -56,12 +58,12 @@ export class FilingValidator {
       );
     }
     const text = decode(filing.value);
-    const contentType = (filing.headers['content-type'] ?? STRUCTURED).split(';')[0]!.trim().toLowerCase();
+    const contentType = mediaType(filing.headers);
     if (contentType === STRUCTURED) {
       const envelope = asObject(parseJson(text), 'body');
-      return this.validateEnvelope(
-        envelope.type === DCSA_TRANSPORT_DOCUMENT_TYPE ? fromDcsaNotification(envelope) : envelope,
-      );
+      if (envelope.type !== DCSA_TRANSPORT_DOCUMENT_TYPE) return this.validateEnvelope(envelope);
+      const notification = fromDcsaNotification(envelope);
+      return this.validateEnvelope(notification.envelope, notification.fieldNames);
     }
     const attributes = binaryAttributes(filing.headers);
     if (contentType === 'application/json') {
@@ -76,13 +78,20 @@ export class FilingValidator {
     );
   }
 
-  validateEnvelope(envelope: Record<string, unknown>): CanonicalEvent {
+  /**
+   * `fieldNames` names, by data property, the field a publisher sent when an adapter converted
+   * it, so that a rejection names what the publisher can fix.
+   */
+  validateEnvelope(envelope: Record<string, unknown>, fieldNames?: Record<string, string>): CanonicalEvent {
     checkStructure(envelope, 'body', 0);
     if (envelope.specversion !== '1.0') fail('specversion', 'must be "1.0"');
     const id = requireString(envelope, 'id');
-    if (id.length > 128) fail('id', 'must be 1–128 characters');
+    // Characters as JSON Schema's maxLength counts them: code points, a surrogate pair being one.
+    if (id.length > MAX_ID_CHARACTERS && codePoints(id) > MAX_ID_CHARACTERS) fail('id', 'must be 1–128 characters');
     const source = requireString(envelope, 'source');
-    if (/\s/.test(source)) fail('source', 'must be a URI-reference without white space');
+    if (!isUriReference(source)) {
+      fail('source', 'must be a URI-reference (RFC 3986) such as urn:port:system or https://erp.example/filings');
+    }
     const type = requireString(envelope, 'type');
     if (!isEventType(type)) {
       throw new FilingRejectedException(FilingRejectCode.UnknownType, `type: ${type} is not a known event type`);
@@ -92,14 +101,16 @@ export class FilingValidator {
     if (at === undefined) fail('time', 'must be an RFC 3339 date-time with offset');
     const port = this.port(envelope);
     const subject = envelope.subject;
-    if (subject !== undefined && typeof subject !== 'string') fail('subject', 'must be a string');
+    if (subject !== undefined && (typeof subject !== 'string' || subject.length === 0)) {
+      fail('subject', 'must be a non-empty string when present');
+    }
     if (at.getTime() - this.now().getTime() > this.options.maxFutureMs) {
       throw new FilingRejectedException(
         FilingRejectCode.FutureTime,
         `time: ${time} is more than ${this.options.maxFutureMs / 60000} minutes in the future`,
       );
     }
-    const data = validateData(type, envelope.data);
+    const data = validateData(type, envelope.data, fieldNames);
     return {
       specversion: '1.0',
       id,
@@ -121,14 +132,23 @@ export class FilingValidator {
     return port;
   }
 
-  /** Binary mode with an XML payload: the XML rendering of a type, or an SPS certificate. */
+  /**
+   * Binary mode with an XML payload: the XML rendering of a type, or an SPS certificate. Either
+   * is told by its ce_type, which its root element must match.
+   */
   private xmlEnvelope(attributes: Record<string, unknown>, text: string): Record<string, unknown> {
     const document = parseXml(text);
-    if (attributes.type === SPS_CERTIFICATE_TYPE || document.root === 'SPSCertificate') {
+    const type = requireString(attributes, 'type');
+    if (type === SPS_CERTIFICATE_TYPE) {
       const port = this.options.ports.get(this.port(attributes))!;
       return { ...attributes, type: 'sw.certificate.issued.v1', data: spsCertificateData(document, port.country) };
     }
-    const type = requireString(attributes, 'type');
+    if (document.root === SPS_CERTIFICATE_ROOT) {
+      throw new FilingRejectedException(
+        FilingRejectCode.InvalidXml,
+        `type: ${type} does not match the root element rsm:${SPS_CERTIFICATE_ROOT}; an SPS certificate has ce_type ${SPS_CERTIFICATE_TYPE}`,
+      );
+    }
     if (!isEventType(type)) {
       throw new FilingRejectedException(FilingRejectCode.UnknownType, `type: ${type} is not a known event type`);
     }
@@ -144,7 +164,7 @@ export class FilingValidator {
   }
 }
 
-function validateData(type: EventType, raw: unknown): Record<string, unknown> {
+function validateData(type: EventType, raw: unknown, fieldNames?: Record<string, string>): Record<string, unknown> {
   const data = asObject(raw, 'data');
   // The hot path: the payload is freshly parsed JSON of plain values, so once it passes the
   // compiled check it is its own canonical copy (what the instance's JSON round trip gives).
@@ -153,7 +173,7 @@ function validateData(type: EventType, raw: unknown): Record<string, unknown> {
   const instance = plainToInstance(EVENT_DATA_CLASSES[type], data);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, describe(errors, 'data'));
+    throw new FilingRejectedException(FilingRejectCode.ValidationFailed, describe(errors, 'data', fieldNames));
   }
   return normalise(
     { ...EVENT_DATA_DEFAULTS[type], ...(JSON.parse(JSON.stringify(instance)) as Record<string, unknown>) },
@@ -169,10 +189,12 @@ function normalise(data: Record<string, unknown>, type: EventType): Record<strin
   return data;
 }
 
-function describe(errors: ValidationError[], path: string): string {
+function describe(errors: ValidationError[], path: string, fieldNames?: Record<string, string>): string {
   return errors
     .flatMap((error) => {
-      const field = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : `${path}.${error.property}`;
+      const field =
+        fieldNames?.[error.property] ??
+        (/^\d+$/.test(error.property) ? `${path}[${error.property}]` : `${path}.${error.property}`);
       const own = Object.values(error.constraints ?? {}).map((message) =>
         message.startsWith(error.property) ? `${field}${message.slice(error.property.length)}` : `${field}: ${message}`,
       );
@@ -225,12 +247,33 @@ function childPath(path: string, key: string, array: boolean): string {
   return array ? `${path}[${key}]` : `${path}.${key}`;
 }
 
+/**
+ * The media type of the body. Structured mode is told by its content-type; a message without one
+ * that carries its attributes in ce_* headers is binary mode, and its data JSON (as CloudEvents
+ * reads an event without datacontenttype); a message with neither is read as structured mode.
+ */
+function mediaType(headers: RawFiling['headers']): string {
+  const declared = headers['content-type'];
+  if (declared !== undefined) return declared.split(';')[0]!.trim().toLowerCase();
+  return Object.keys(headers).some((name) => isBinaryAttribute(name, headers[name])) ? 'application/json' : STRUCTURED;
+}
+
 function binaryAttributes(headers: RawFiling['headers']): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if ((name.startsWith('ce_') || name.startsWith('ce-')) && value !== undefined) attributes[name.slice(3)] = value;
+    if (isBinaryAttribute(name, value)) attributes[name.slice(3)] = value;
   }
   return attributes;
+}
+
+function isBinaryAttribute(name: string, value: string | undefined): value is string {
+  return (name.startsWith('ce_') || name.startsWith('ce-')) && value !== undefined;
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
 }
 
 function decode(value: Buffer): string {

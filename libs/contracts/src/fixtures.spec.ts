@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EVENT_TYPES } from './cloud-event';
+import { EVENT_DATA_CLASSES } from './events';
 import { FilingRejectedException } from './filing-rejection.exception';
 import { FilingValidator, type RawFiling } from './filing-validator';
+import { dataSchemas } from './json-schema';
 import { type Port, PortRegistry } from './port-registry';
 
 const root = join(__dirname, '..', '..', '..');
@@ -129,6 +131,31 @@ describe('valid fixtures', () => {
       port: 'CNSHA',
     });
     expect(event.data).toEqual(data);
+  });
+});
+
+describe('null in the data', () => {
+  const schemas = dataSchemas();
+  const cases = EVENT_TYPES.flatMap((type) =>
+    Object.keys((schemas[EVENT_DATA_CLASSES[type].name] as { properties: object }).properties).map(
+      (field) => [type, field] as const,
+    ),
+  );
+
+  it.each(cases)('%s: %s = null is refused, naming the field, as the JSON Schema refuses it', (type, field) => {
+    const filing = JSON.parse(readFileSync(join(fixtures, 'valid/json', `${type}.json`), 'utf8')) as {
+      data: Record<string, unknown>;
+    };
+    filing.data[field] = null;
+    let rejection: FilingRejectedException | undefined;
+    try {
+      validator.validate({ value: Buffer.from(JSON.stringify(filing)), headers: structured });
+    } catch (error) {
+      if (!(error instanceof FilingRejectedException)) throw error;
+      rejection = error;
+    }
+    expect(rejection?.code).toBe('validation_failed');
+    expect(rejection?.detail).toMatch(new RegExp(`(^|; )data\\.${field}\\b`));
   });
 });
 

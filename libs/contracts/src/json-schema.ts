@@ -94,7 +94,7 @@ export function eventSchema(type: EventType): JsonSchema {
         description: 'RFC 3339 with offset; at most 5 minutes ahead of the ingest clock',
       },
       port: { type: 'string', description: 'a port id of seeds/ports.json, e.g. CNSHA' },
-      subject: { type: 'string' },
+      subject: { type: 'string', minLength: 1 },
       datacontenttype: { type: 'string' },
       data: { $ref: `#/$defs/${dataClass}` },
     },

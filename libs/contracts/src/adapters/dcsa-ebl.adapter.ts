@@ -1,3 +1,5 @@
+import { FilingRejectCode, FilingRejectedException } from '../filing-rejection.exception';
+
 /** `type` of a DCSA eBL 3 transport document notification (structured CloudEvents JSON). */
 export const DCSA_TRANSPORT_DOCUMENT_TYPE = 'org.dcsa.transport-document.v3';
 
@@ -8,6 +10,13 @@ const STATUS: Record<string, string> = {
   VOID: 'VOID',
 };
 
+/** A DCSA notification converted, with the notification's field behind each converted one. */
+export interface DcsaConversion {
+  envelope: Record<string, unknown>;
+  /** sw.transport_document.v1 data property → the DCSA field it was read from, for rejections. */
+  fieldNames: Record<string, string>;
+}
+
 /**
  * DCSA eBL 3 notification → sw.transport_document.v1. The notification's own id, source, time and
  * port stay; its status maps as SPEC §2 says (any other DCSA status → OTHER); isElectronic comes
@@ -15,20 +24,44 @@ const STATUS: Record<string, string> = {
  * the carrier, so the issuer role is `carrier`; the platform is the document's
  * issueToParty.sendToPlatform when given.
  */
-export function fromDcsaNotification(envelope: Record<string, unknown>): Record<string, unknown> {
-  const data = (envelope.data ?? {}) as Record<string, unknown>;
-  const document = (
-    typeof data.transportDocument === 'object' && data.transportDocument !== null ? data.transportDocument : undefined
-  ) as Record<string, unknown> | undefined;
-  const status = typeof data.transportDocumentStatus === 'string' ? data.transportDocumentStatus : undefined;
+export function fromDcsaNotification(envelope: Record<string, unknown>): DcsaConversion {
+  const data = envelope.data;
+  if (!isRecord(data)) {
+    throw new FilingRejectedException(FilingRejectCode.InvalidEnvelope, 'data: must be a JSON object');
+  }
+  const document = isRecord(data.transportDocument) ? data.transportDocument : undefined;
+  const status = data.transportDocumentStatus;
+  if (typeof status !== 'string' || status.length === 0) {
+    throw new FilingRejectedException(
+      FilingRejectCode.ValidationFailed,
+      'data.transportDocumentStatus: is required and must be a DCSA transport document status such as ISSUED',
+    );
+  }
+  const ownReference = data.transportDocumentReference ?? undefined;
+  const embeddedReference = ownReference === undefined ? document?.transportDocumentReference : undefined;
   const platform = (document?.issueToParty as Record<string, unknown> | undefined)?.sendToPlatform;
   const mapped: Record<string, unknown> = {
-    transportDocumentReference: data.transportDocumentReference ?? document?.transportDocumentReference,
-    status: status === undefined ? undefined : (STATUS[status] ?? 'OTHER'),
+    transportDocumentReference: ownReference ?? embeddedReference,
+    status: STATUS[status] ?? 'OTHER',
     isElectronic: document && 'isElectronic' in document ? document.isElectronic : true,
     issuerRole: 'carrier',
     ...(platform !== undefined ? { platform } : {}),
   };
   const { subscriptionReference: _subscription, datacontenttype: _contentType, ...attributes } = envelope;
-  return { ...attributes, type: 'sw.transport_document.v1', datacontenttype: 'application/json', data: mapped };
+  return {
+    envelope: { ...attributes, type: 'sw.transport_document.v1', datacontenttype: 'application/json', data: mapped },
+    fieldNames: {
+      transportDocumentReference:
+        embeddedReference !== undefined
+          ? 'data.transportDocument.transportDocumentReference'
+          : 'data.transportDocumentReference',
+      status: 'data.transportDocumentStatus',
+      isElectronic: 'data.transportDocument.isElectronic',
+      platform: 'data.transportDocument.issueToParty.sendToPlatform',
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

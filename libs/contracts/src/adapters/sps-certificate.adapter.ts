@@ -3,6 +3,8 @@ import { textOf, type XmlDocument } from './xml';
 
 /** ce_type of a UN/CEFACT SPS certificate (ePhyto) in binary mode. */
 export const SPS_CERTIFICATE_TYPE = 'un.cefact.sps.certificate';
+/** Local name of the root element of an SPS certificate, `rsm:SPSCertificate`. */
+export const SPS_CERTIFICATE_ROOT = 'SPSCertificate';
 
 /**
  * UN/CEFACT SPSCertificate (ePhyto) → `data` of sw.certificate.issued.v1. The certificate id is
@@ -10,10 +12,10 @@ export const SPS_CERTIFICATE_TYPE = 'un.cefact.sps.certificate';
  * other of the consignment's export and import countries.
  */
 export function spsCertificateData(document: XmlDocument, portCountry: string): Record<string, unknown> {
-  if (document.root !== 'SPSCertificate') {
+  if (document.root !== SPS_CERTIFICATE_ROOT) {
     throw new FilingRejectedException(
       FilingRejectCode.InvalidXml,
-      `body: root element is ${document.root}, expected rsm:SPSCertificate`,
+      `body: root element is ${document.root}, expected rsm:${SPS_CERTIFICATE_ROOT} (the ce_type ${SPS_CERTIFICATE_TYPE})`,
     );
   }
   const certificate = document.value as Record<string, Record<string, unknown> | undefined>;
@@ -46,5 +48,8 @@ export function spsCertificateData(document: XmlDocument, portCountry: string): 
 }
 
 function missing(path: string): never {
-  throw new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: is required in an SPS certificate`);
+  throw new FilingRejectedException(
+    FilingRejectCode.ValidationFailed,
+    `${path}: is required in an SPS certificate, as text`,
+  );
 }

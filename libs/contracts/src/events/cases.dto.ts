@@ -1,7 +1,7 @@
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Length, Max, Min } from 'class-validator';
 
 import { RequiredOnStage } from './clearance.dto';
-import { IsId } from './rules';
+import { IsId, IsOmittable } from './rules';
 
 export const LAB_STAGES = ['sampled', 'result'] as const;
 export const LABS = ['customs', 'joint', 'third_party'] as const;
@@ -74,5 +74,5 @@ export class DisclosureData {
 export class MeasureStatusData {
   @IsInt() @Min(1) @Max(29) measure!: number;
   @IsIn(STATUS_LEVELS) level!: (typeof STATUS_LEVELS)[number];
-  @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) evidence?: string;
+  @IsOmittable() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) evidence?: string;
 }

@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 
-import { IsId } from './rules';
+import { IsId, IsOmittable } from './rules';
 
 export const CLEARANCE_MILESTONES = [
   'arrived',
@@ -35,7 +35,7 @@ export class TransportDocumentData {
   @IsBoolean() isElectronic!: boolean;
   @IsIn(ISSUER_ROLES) issuerRole!: (typeof ISSUER_ROLES)[number];
   /** DCSA eBL platform code, e.g. WAVE, CARX, BOLE. */
-  @IsOptional() @IsString() @Length(1, 32) platform?: string;
+  @IsOmittable() @IsString() @Length(1, 32) platform?: string;
 }
 
 /** sw.equipment_interchange.v1 — a container passed the gate with an interchange receipt (M20). */

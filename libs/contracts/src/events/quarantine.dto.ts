@@ -1,6 +1,6 @@
-import { IsBoolean, IsIn, IsISO31661Alpha2, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsISO31661Alpha2, Matches } from 'class-validator';
 
-import { IsId } from './rules';
+import { IsId, IsOmittable } from './rules';
 
 export const PERMIT_KINDS = ['food', 'animal_plant'] as const;
 export const PERMIT_CHANNELS = ['electronic', 'paper'] as const;
@@ -27,9 +27,11 @@ export class CertificateIssuedData {
   @IsId() certificateId!: string;
   @IsIn(CERTIFICATE_KINDS) kind!: (typeof CERTIFICATE_KINDS)[number];
   @IsIn(TRADE_DIRECTIONS) direction!: (typeof TRADE_DIRECTIONS)[number];
-  /** ISO 3166-1 alpha-2 code of the trading partner. */
-  @IsISO31661Alpha2() partnerCountry!: string;
+  /** ISO 3166-1 alpha-2 code of the trading partner, upper case as the code list writes it. */
+  @IsISO31661Alpha2()
+  @Matches(/^[A-Z]{2}$/, { message: '$property must be an upper-case ISO 3166-1 alpha-2 code' })
+  partnerCountry!: string;
   @IsBoolean() electronic!: boolean;
   /** Optional; false when absent. */
-  @IsOptional() @IsBoolean() verifiedOnline?: boolean;
+  @IsOmittable() @IsBoolean() verifiedOnline?: boolean;
 }

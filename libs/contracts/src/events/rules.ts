@@ -1,4 +1,4 @@
-import { IsString, Length, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsString, Length, ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 
 /** An identifier: a string of 1–128 characters. */
 export function IsId(): PropertyDecorator {
@@ -6,6 +6,15 @@ export function IsId(): PropertyDecorator {
     IsString()(target, property);
     Length(1, 128)(target, property);
   };
+}
+
+/**
+ * An optional field: it may be left out, but when present it is checked, null included. (Unlike
+ * class-validator's `IsOptional`, which passes null, so that `"verifiedOnline": null` would
+ * reach the canonical event instead of the default, and the published schema refuses null.)
+ */
+export function IsOmittable(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }
 
 /** How many decimal places a number has, also when JavaScript writes it with an exponent (1e-7). */
