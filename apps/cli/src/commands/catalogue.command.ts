@@ -6,6 +6,8 @@ import { dataSourceOptions, migrate, PgCatalogueStore, PgScoringStore } from '@p
 import { RecomputeUseCase } from '@portscore/scoring';
 import { DataSource } from 'typeorm';
 
+import { UsageError } from '../arguments';
+
 export const CATALOGUE_HELP = `Usage: portscore catalogue <show|apply FILE> | portscore recompute
   catalogue show         the versions applied and the one in force
   catalogue apply FILE   check FILE (same shape as seeds/catalogue.json, a new "version"), make it
@@ -16,6 +18,9 @@ export const CATALOGUE_HELP = `Usage: portscore catalogue <show|apply FILE> | po
 
 export async function catalogueCommand(config: PortscoreConfig, args: string[]): Promise<number> {
   const [action, file] = args;
+  if (!(action === 'show' || action === 'recompute' || (action === 'apply' && file))) {
+    throw new UsageError(action === 'apply' ? 'apply needs the catalogue FILE' : 'name an action: show or apply FILE');
+  }
   await migrate(config.databaseUrl);
   const dataSource = await new DataSource(dataSourceOptions(config.databaseUrl)).initialize();
   try {

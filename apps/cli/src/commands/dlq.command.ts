@@ -1,38 +1,57 @@
 import type { PortscoreConfig } from '@portscore/config';
-import { REJECT_REASONS } from '@portscore/contracts';
+import { FilingRejectCode, REJECT_REASONS } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
 import { kafkaBusFor } from '@portscore/runtime';
 
+import { option, UsageError, wholeNumberOption } from '../arguments';
+import { ExitStatus } from '../exit-status';
+
 export const DLQ_HELP = `Usage: portscore dlq [list|redrive] [options]
-  dlq list [--reason CODE] [--limit N]     dead letters by reason, then the latest N (default 20)
+  dlq list [--reason CODE] [--limit N]     counts by reason, then the N most recent dead letters,
+                                           newest first (default 20; 0 for the counts only):
+                                           partition/offset, time, reason, origin, detail
   dlq redrive --reason CODE [--dry-run]    publish the dead letters with that reason again to the
                                            filings topic, bytes and headers as first received
-                                           (after a fix: a new port, a corrected catalogue, …)
+                                           (after a fix: a new port, a corrected catalogue, …);
+                                           filings accepted before count as duplicates
 Reason codes:
 ${Object.entries(REJECT_REASONS)
   .map(([code, meaning]) => `  ${code.padEnd(24)} ${meaning}`)
   .join('\n')}`;
 
 const ADDED_HEADERS = ['x-reject-reason', 'x-reject-detail', 'x-origin'];
+const REASON_CODES: readonly string[] = Object.values(FilingRejectCode);
 
-export async function dlqCommand(config: PortscoreConfig, args: string[]): Promise<number> {
+export type DlqRequest =
+  { action: 'list'; reason?: string; limit: number } | { action: 'redrive'; reason: string; dryRun: boolean };
+
+/** Reads the command line of `dlq`; a wrong one is a usage error, before anything is read. */
+export function dlqRequest(args: string[]): DlqRequest {
   const action = args[0] && !args[0].startsWith('-') ? args[0] : 'list';
   const reason = option(args, '--reason');
-  if (action !== 'list' && action !== 'redrive') {
-    console.error(DLQ_HELP);
-    return 2;
+  if (reason !== undefined && !REASON_CODES.includes(reason)) {
+    throw new UsageError(`--reason ${reason} is not a reject reason; one of: ${REASON_CODES.join(', ')}`);
   }
-  if (action === 'redrive' && !reason) {
-    console.error('dlq redrive: --reason CODE is required (see portscore dlq --help)');
-    return 2;
+  switch (action) {
+    case 'list':
+      return { action, ...(reason ? { reason } : {}), limit: wholeNumberOption(args, '--limit') ?? 20 };
+    case 'redrive':
+      if (!reason) throw new UsageError('redrive needs --reason CODE');
+      return { action, reason, dryRun: args.includes('--dry-run') };
+    default:
+      throw new UsageError(`unknown action ${action}: list or redrive`);
   }
+}
+
+export async function dlqCommand(config: PortscoreConfig, request: DlqRequest): Promise<number> {
+  const { reason } = request;
   const bus = kafkaBusFor(config, 'cli');
   try {
     process.stderr.write(`reading ${config.topics.deadLetters} …\n`);
     const letters = (await bus.readToEnd(config.topics.deadLetters)).filter(
       (m) => !reason || m.headers['x-reject-reason'] === reason,
     );
-    if (action === 'list') {
+    if (request.action === 'list') {
       const byReason = new Map<string, number>();
       for (const letter of letters) {
         const code = letter.headers['x-reject-reason'] ?? '(none)';
@@ -41,17 +60,22 @@ export async function dlqCommand(config: PortscoreConfig, args: string[]): Promi
       console.log(`${letters.length} dead letters${reason ? ` with reason ${reason}` : ''}`);
       for (const [code, count] of [...byReason].sort((a, b) => b[1] - a[1]))
         console.log(`  ${String(count).padStart(8)}  ${code}`);
-      const limit = Number(option(args, '--limit') ?? 20);
-      for (const letter of letters.slice(-limit)) {
+      for (const letter of newestFirst(letters).slice(0, request.limit)) {
         console.log(
-          `${letter.partition}/${letter.offset}\t${letter.headers['x-reject-reason']}\t${letter.headers['x-origin'] ?? ''}\t${letter.headers['x-reject-detail'] ?? ''}`,
+          [
+            `${letter.partition}/${letter.offset}`,
+            isoTime(letter.timestamp),
+            letter.headers['x-reject-reason'],
+            letter.headers['x-origin'] ?? '',
+            letter.headers['x-reject-detail'] ?? '',
+          ].join('\t'),
         );
       }
-      return 0;
+      return ExitStatus.Ok;
     }
-    if (args.includes('--dry-run')) {
+    if (request.dryRun) {
       console.log(`would re-drive ${letters.length} dead letters with reason ${reason}`);
-      return 0;
+      return ExitStatus.Ok;
     }
     for (let start = 0; start < letters.length; start += 500) {
       await bus.publish(config.topics.filings, letters.slice(start, start + 500).map(original));
@@ -59,10 +83,25 @@ export async function dlqCommand(config: PortscoreConfig, args: string[]): Promi
     }
     process.stderr.write('\n');
     console.log(`re-drove ${letters.length} dead letters with reason ${reason} to ${config.topics.filings}`);
-    return 0;
+    return ExitStatus.Ok;
   } finally {
     await bus.disconnect();
   }
+}
+
+/** By the time each was dead-lettered, newest first (partitions interleave when read). */
+export function newestFirst(letters: IncomingMessage[]): IncomingMessage[] {
+  return [...letters].sort(
+    (a, b) =>
+      Number(b.timestamp) - Number(a.timestamp) ||
+      b.partition - a.partition ||
+      Number(BigInt(b.offset) - BigInt(a.offset)),
+  );
+}
+
+function isoTime(timestamp: string): string {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms >= 0 ? new Date(ms).toISOString() : '';
 }
 
 /** The filing as first received, marked with where it was re-driven from. */
@@ -73,9 +112,4 @@ function original(letter: IncomingMessage) {
   }
   headers['x-redriven-from'] = Buffer.from(`${letter.topic}/${letter.partition}/${letter.offset}`);
   return { key: letter.key, value: letter.value, headers };
-}
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
 }

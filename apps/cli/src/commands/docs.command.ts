@@ -3,6 +3,11 @@ import { dirname, join } from 'node:path';
 
 import { contractDocuments } from '@portscore/contracts';
 
+export const DOCS_HELP = `Usage: portscore docs
+
+Regenerates docs/asyncapi.json and docs/schemas/*.json of this installation from the event
+contracts (overwriting them).`;
+
 /** Regenerates docs/asyncapi.json and docs/schemas/*.json from the contracts. */
 export function docsCommand(root: string): number {
   for (const [path, content] of Object.entries(contractDocuments())) {

@@ -5,13 +5,19 @@ import { loadPorts, type PortscoreConfig } from '@portscore/config';
 import { kafkaBusFor } from '@portscore/runtime';
 import { simulate } from '@portscore/simulator';
 
-export const SIMULATE_HELP = `Usage: portscore simulate [--ports N] [--days D] [--rate R] [--seed S] [--per-day K] [--end YYYY-MM-DD] [--out FILE]
+import { option, UsageError } from '../arguments';
+
+export const SIMULATE_HELP = `Usage: portscore simulate [--ports N] [--days D] [--rate R] [--seed S] [--per-day K] [--end YYYY-MM-DD] [--out FILE] [--quiet]
 
 Generates realistic filings of every event type for the first N registered ports (default all)
 over D days (default 30) ending before --end (default today, UTC), K filings per port and day on
 average (default 120), with late, duplicated and out-of-order deliveries; deterministic for a
 seed (default 1). Publishes them to the filings topic at R filings per second (default 0: as
-fast as the broker takes them), or writes NDJSON to FILE with --out.`;
+fast as the broker takes them), or writes NDJSON to FILE with --out. Progress goes to stderr
+unless --quiet.
+
+Exit status: 0 done; 2 usage error; 70 the broker or FILE could not be written; 78 configuration
+problem (an environment variable, SEEDS_DIR or seeds/ports.json).`;
 
 export interface SimulateArguments {
   ports?: number;
@@ -22,6 +28,31 @@ export interface SimulateArguments {
   end?: string;
   out?: string;
   quiet?: boolean;
+}
+
+/** Reads the command line of `simulate`: every number non-negative, --end a date. */
+export function simulateArguments(args: string[]): SimulateArguments {
+  const number = (name: string) => {
+    const text = option(args, name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) throw new UsageError(`${name} ${text} is not a non-negative number`);
+    return value;
+  };
+  const end = option(args, '--end');
+  if (end !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(end) || Number.isNaN(Date.parse(`${end}T00:00:00Z`)))) {
+    throw new UsageError(`--end ${end} is not a date YYYY-MM-DD`);
+  }
+  return {
+    ports: number('--ports'),
+    days: number('--days'),
+    rate: number('--rate'),
+    seed: number('--seed'),
+    perDay: number('--per-day'),
+    end,
+    out: option(args, '--out'),
+    quiet: args.includes('--quiet'),
+  };
 }
 
 export async function simulateCommand(config: PortscoreConfig, args: SimulateArguments): Promise<number> {

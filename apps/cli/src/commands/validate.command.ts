@@ -1,7 +1,20 @@
 import { loadPorts, type PortscoreConfig } from '@portscore/config';
-import { FilingRejectedException, FilingValidator } from '@portscore/contracts';
+import { FilingRejectCode, FilingRejectedException, FilingValidator } from '@portscore/contracts';
 
-import type { FileFiling } from '../filing-files';
+import { ExitStatus } from '../exit-status';
+import { FILE_FORMATS, type FileFiling } from '../filing-files';
+
+export const VALIDATE_HELP = `Usage: portscore validate FILE… [--json] [--header name=value …]
+
+Checks filings offline with the gateway's rules and reason codes, against the ports of
+SEEDS_DIR/ports.json (checks that need the gateway's memory, duplicates and conflicts, are not
+made). Prints FILE:LINE: reason: detail for each rejected filing, or with --json one JSON object
+per filing, valid or rejected; the counts go to stderr.
+
+${FILE_FORMATS}
+
+Exit status: 0 every filing is valid; 1 at least one was rejected; 2 usage error; 66 a FILE
+cannot be read; 78 configuration problem (an environment variable, SEEDS_DIR or seeds/ports.json).`;
 
 /**
  * Offline validation with the gateway's rules and reason codes (checks that need the gateway's
@@ -18,8 +31,15 @@ export function validateCommand(config: PortscoreConfig, filings: FileFiling[], 
     try {
       const event = validator.validate({ value: filing.value, headers: filing.headers });
       if (json) console.log(JSON.stringify({ where: filing.where, status: 'valid', type: event.type, id: event.id }));
-    } catch (error) {
-      if (!(error instanceof FilingRejectedException)) throw error;
+    } catch (thrown) {
+      // As in the gateway: an unexpected error is this filing's problem, reported with its reason.
+      const error =
+        thrown instanceof FilingRejectedException
+          ? thrown
+          : new FilingRejectedException(
+              FilingRejectCode.ProcessingError,
+              `unexpected error: ${(thrown as Error).message}`,
+            );
       rejected += 1;
       console.log(
         json
@@ -29,5 +49,5 @@ export function validateCommand(config: PortscoreConfig, filings: FileFiling[], 
     }
   }
   console.error(`${filings.length} filings: ${filings.length - rejected} valid, ${rejected} rejected`);
-  return rejected === 0 ? 0 : 1;
+  return rejected === 0 ? ExitStatus.Ok : ExitStatus.Rejected;
 }
