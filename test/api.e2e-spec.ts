@@ -38,7 +38,9 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
       'test/fixtures/invalid/json/unknown-port.json',
       'test/fixtures/invalid/json/sw.fee.charged.v1.json',
     ]);
-    await waitUntilDigested(database, published + 2);
+    // A permit decided 1.5 h before it was applied for: a data-quality finding.
+    stack.cli(['publish', '--quiet', 'test/fixtures/valid/negative-duration-cnsha.ndjson']);
+    await waitUntilDigested(database, published + 4);
     await waitUntil(
       'dead letters are recorded',
       30_000,
@@ -59,6 +61,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     '/v1/ports/CNSHA/kpis/m1.instant_share/series?grain=day&from=2026-11-01&to=2026-11-20',
     '/v1/ports/CNSHA/kpis/m1.instant_share/cases?grain=week&date=2026-11-10',
     '/v1/ports/CNSHA/fee-violations?from=2026-11-01&to=2026-11-20',
+    '/v1/ports/CNSHA/data-quality?from=2026-11-01&to=2026-11-20',
   ];
 
   it.each([
@@ -101,7 +104,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     };
     const rows: Array<{ window_start_text: string; value: number; samples: number }> = await database.query(
       `SELECT window_start_text, value, samples FROM indicator WHERE port = 'CNSHA' AND kpi = 'm1.instant_share' AND grain = 'day'
-        AND window_start >= '2026-10-31T16:00:00Z' AND window_start < '2026-11-20T00:00:00Z' ORDER BY window_start`,
+        AND window_start >= '2026-10-31T16:00:00Z' AND window_start < '2026-11-19T16:00:00Z' ORDER BY window_start`,
     );
     expect(body.points.map((p) => [p.windowStart, p.value, p.samples])).toEqual(
       rows.map((r) => [r.window_start_text, r.value, r.samples]),
@@ -120,6 +123,19 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
         .status,
     ).toBe(400);
     expect((await get('/v1/ports/CNSHA/kpis/m99.nothing/series', agency)).status).toBe(404);
+  });
+
+  it("reads from and to as the port's local days, to exclusive", async () => {
+    const months = async (from: string, to: string) =>
+      (
+        (await (
+          await get(`/v1/ports/CNSHA/kpis/m1.instant_share/series?grain=month&from=${from}&to=${to}`, agency)
+        ).json()) as { points: Array<{ windowStart: string }> }
+      ).points.map((p) => p.windowStart);
+    // November in Shanghai starts at 2026-10-31T16:00Z, before UTC midnight of 1 November.
+    expect(await months('2026-10-01', '2026-11-01')).toEqual([]);
+    expect(await months('2026-10-01', '2026-11-02')).toEqual(['2026-11-01T00:00:00+08:00']);
+    expect(await months('2026-11-15', '2026-12-01')).toEqual(['2026-11-01T00:00:00+08:00']);
   });
 
   it('serves the heat-map matrix equal to each scorecard, scoped to the key', async () => {
@@ -198,6 +214,35 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
       if (v.finding === 'above_catalogue') expect(v.amount).toBeGreaterThan(v.allowed!);
     }
     expect((await get('/v1/ports/CNSHA/fee-violations?from=2026-01-01&to=2026-11-20', agency)).status).toBe(400);
+  });
+
+  it('lists cases with a negative duration as data-quality findings, with the events behind them', async () => {
+    const body = (await (await get('/v1/ports/CNSHA/data-quality?from=2026-11-01&to=2026-11-20', shanghai)).json()) as {
+      total: number;
+      byKpi: Record<string, number>;
+      findings: Array<Record<string, unknown>>;
+    };
+    const finding = body.findings.find((f) => f.caseId === 'CNSHA-PNEG');
+    expect(finding).toEqual({
+      kind: 'negative_duration',
+      caseType: 'permit',
+      caseId: 'CNSHA-PNEG',
+      from: 'applied',
+      to: 'decided',
+      fromAt: '2026-11-12T02:00:00.000Z',
+      toAt: '2026-11-12T00:30:00.000Z',
+      hours: -1.5,
+      kpis: ['m1.instant_share', 'm1.p90_hours'],
+      fromEvent: 'urn:portscore:sample:quarantine CNSHA-PNEG-applied',
+      toEvent: 'urn:portscore:sample:quarantine CNSHA-PNEG-decided',
+    });
+    expect(body.byKpi['m1.p90_hours']).toBe(body.findings.filter((f) => f.caseType === 'permit').length);
+    // The day before the decision holds no finding of it; the range is checked as for fee violations.
+    const before = (await (
+      await get('/v1/ports/CNSHA/data-quality?from=2026-11-01&to=2026-11-12', shanghai)
+    ).json()) as { findings: Array<{ caseId: string }> };
+    expect(before.findings.map((f) => f.caseId)).not.toContain('CNSHA-PNEG');
+    expect((await get('/v1/ports/CNSHA/data-quality?from=2026-01-01&to=2026-11-20', agency)).status).toBe(400);
   });
 
   it('browses dead letters by reason', async () => {
@@ -281,6 +326,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
         '/v1/rankings',
         '/v1/ports/{port}/kpis/{kpi}/cases',
         '/v1/ports/{port}/fee-violations',
+        '/v1/ports/{port}/data-quality',
         '/v1/dead-letters',
         '/v1/stream',
         '/v1/filings',

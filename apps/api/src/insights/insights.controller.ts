@@ -4,7 +4,7 @@ import type { Response } from 'express';
 
 import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
 import { canRead, type Principal, requireRead } from '../auth/principal';
-import { InsightsService, MAX_FEE_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.service';
+import { InsightsService, MAX_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.service';
 import { boundedInteger, dateOf, grainOf, toCsv } from './query-parameters';
 
 const DAY = 86_400_000;
@@ -153,7 +153,7 @@ export class InsightsController {
     name: 'to',
     required: false,
     example: '2026-11-01',
-    description: `exclusive; default tomorrow; at most ${MAX_FEE_RANGE_DAYS} days after from`,
+    description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
   })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
   @ApiQuery({ name: 'offset', required: false })
@@ -173,6 +173,43 @@ export class InsightsController {
       port,
       total: all.length,
       violations: all.slice(first, first + boundedInteger('limit', limit, 200, 1, 1000)),
+    };
+  }
+
+  @Get('ports/:port/data-quality')
+  @ApiOperation({
+    summary:
+      'Data-quality findings: cases whose duration KPI found the end before the start (no sample of the KPI), ' +
+      'with the events behind both milestones',
+  })
+  @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    example: '2026-11-01',
+    description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
+  @ApiQuery({ name: 'offset', required: false })
+  async dataQuality(
+    @CurrentPrincipal() principal: Principal,
+    @Param('port') port: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+    @Query('limit') limit?: string,
+    @Query('offset') offset?: string,
+  ) {
+    requireRead(principal, port);
+    const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
+    const all = await this.insights.dataQuality(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
+    const first = boundedInteger('offset', offset, 0, 0, 10_000_000);
+    const byKpi: Record<string, number> = {};
+    for (const finding of all) for (const kpi of finding.kpis) byKpi[kpi] = (byKpi[kpi] ?? 0) + 1;
+    return {
+      port,
+      total: all.length,
+      byKpi,
+      findings: all.slice(first, first + boundedInteger('limit', limit, 200, 1, 1000)),
     };
   }
 

@@ -3,8 +3,10 @@ import {
   effectiveCatalogue,
   type Grain,
   KPI_RULES,
+  type KpiRule,
   lineFinding,
   type MeasureCatalogue,
+  negativeDurationFinding,
   windowOf,
   windowOfLocalDate,
 } from '@portscore/catalogue';
@@ -16,7 +18,7 @@ import { ApiErrorCode, ApiException } from '../api.exception';
 
 const DAY = 86_400_000;
 export const MAX_SERIES_POINTS = 400;
-export const MAX_FEE_RANGE_DAYS = 92;
+export const MAX_RANGE_DAYS = 92;
 
 export interface FeeViolation {
   invoiceId: string;
@@ -34,6 +36,24 @@ export interface FeeViolation {
   catalogueCurrency: string | null;
   source: string;
   eventId: string;
+}
+
+/** A case whose duration KPI found its end before its start: no sample, but a finding (SPEC §3). */
+export interface DataQualityFinding {
+  kind: 'negative_duration';
+  caseType: string;
+  caseId: string;
+  /** The milestones of the span and when each was reported. */
+  from: string;
+  to: string;
+  fromAt: string;
+  toAt: string;
+  hours: number;
+  /** The KPIs that left the case out. */
+  kpis: string[];
+  /** The events (`source id`) behind the two milestones. */
+  fromEvent: string | null;
+  toEvent: string | null;
 }
 
 export interface RankedPort extends RankingRow {
@@ -82,8 +102,10 @@ export class InsightsService {
         `from/to: at most ${MAX_SERIES_POINTS} ${grain} windows (${MAX_SERIES_POINTS * days} days); narrow the range`,
       );
     }
-    const start = windowOf(from, port.timeZone, grain).start;
-    const points = await this.reader.series(port.id, kpiId, grain, start, to, MAX_SERIES_POINTS + 1);
+    // Dates are the port's local days: from its window holding `from` to (exclusive) local midnight of `to`.
+    const start = windowOfLocalDate(localDate(from), port.timeZone, grain)!.start;
+    const end = windowOfLocalDate(localDate(to), port.timeZone, 'day')!.start;
+    const points = await this.reader.series(port.id, kpiId, grain, start, end, MAX_SERIES_POINTS + 1);
     if (points.length > MAX_SERIES_POINTS) {
       throw new ApiException(
         ApiErrorCode.InvalidQuery,
@@ -200,11 +222,7 @@ export class InsightsService {
   /** Charge lines outside the operator's effective catalogue, or above it, in [from, to). */
   async feeViolations(portId: string, from: Date, to: Date): Promise<FeeViolation[]> {
     const port = this.port(portId);
-    if (to <= from || to.getTime() - from.getTime() > MAX_FEE_RANGE_DAYS * DAY) {
-      throw new ApiException(ApiErrorCode.InvalidQuery, `from/to: a range of 1 to ${MAX_FEE_RANGE_DAYS} days`);
-    }
-    const start = windowOfLocalDate(from.toISOString().slice(0, 10), port.timeZone, 'day')!.start;
-    const end = windowOfLocalDate(to.toISOString().slice(0, 10), port.timeZone, 'day')!.start;
+    const { start, end } = localDays(port, from, to);
     const [charges, catalogues] = await Promise.all([
       this.reader.casesCompletedIn(port.id, CASE_TYPES.feeCharge, 'charged', start, end),
       this.reader.casesOfType(port.id, CASE_TYPES.feeCatalogue),
@@ -241,9 +259,76 @@ export class InsightsService {
     );
   }
 
+  /**
+   * Data-quality findings of the cases completed in [from, to) (local days): each case whose
+   * duration KPIs found a negative duration, once per span, with the KPIs that left it out.
+   */
+  async dataQuality(portId: string, from: Date, to: Date): Promise<DataQualityFinding[]> {
+    const port = this.port(portId);
+    const { start, end } = localDays(port, from, to);
+    const byCompletion = new Map<string, KpiRule[]>();
+    for (const rule of KPI_RULES) {
+      if (!rule.span) continue;
+      const key = `${rule.caseType}|${rule.completing}`;
+      byCompletion.set(key, [...(byCompletion.get(key) ?? []), rule]);
+    }
+    const findings = new Map<string, DataQualityFinding>();
+    for (const rules of byCompletion.values()) {
+      const { caseType, completing } = rules[0]!;
+      for (const record of await this.reader.casesCompletedIn(port.id, caseType, completing, start, end)) {
+        for (const rule of rules) {
+          const hours = negativeDurationFinding(rule, record);
+          if (hours === null) continue;
+          const { from: first, to: last } = rule.span!;
+          const key = `${caseType}|${record.caseId}|${first}|${last}`;
+          const known = findings.get(key);
+          if (known) {
+            known.kpis.push(rule.kpi);
+            continue;
+          }
+          const begin = record.milestones[first]!;
+          const finish = record.milestones[last]!;
+          findings.set(key, {
+            kind: 'negative_duration',
+            caseType,
+            caseId: record.caseId,
+            from: first,
+            to: last,
+            fromAt: begin.at.toISOString(),
+            toAt: finish.at.toISOString(),
+            hours: Math.round(hours * 1000) / 1000,
+            kpis: [rule.kpi],
+            fromEvent: begin.eventKey ?? null,
+            toEvent: finish.eventKey ?? null,
+          });
+        }
+      }
+    }
+    return [...findings.values()].sort(
+      (a, b) =>
+        a.toAt.localeCompare(b.toAt) || a.caseType.localeCompare(b.caseType) || a.caseId.localeCompare(b.caseId),
+    );
+  }
+
   deadLetters(filter: { reason?: string; port?: string; before?: string; limit: number }): Promise<DeadLetterRow[]> {
     if (filter.before !== undefined && !/^\d{1,18}$/.test(filter.before))
       throw new ApiException(ApiErrorCode.InvalidQuery, 'before: must be a dead letter id');
     return this.reader.deadLetters(filter);
   }
+}
+
+/** The local days [from, to) of a port as instants; at most MAX_RANGE_DAYS of them. */
+function localDays(port: Port, from: Date, to: Date): { start: Date; end: Date } {
+  if (to <= from || to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) {
+    throw new ApiException(ApiErrorCode.InvalidQuery, `from/to: a range of 1 to ${MAX_RANGE_DAYS} days`);
+  }
+  return {
+    start: windowOfLocalDate(localDate(from), port.timeZone, 'day')!.start,
+    end: windowOfLocalDate(localDate(to), port.timeZone, 'day')!.start,
+  };
+}
+
+/** The calendar date a query parameter named (parsed as UTC midnight), as YYYY-MM-DD. */
+function localDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
 }

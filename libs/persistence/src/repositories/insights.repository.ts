@@ -75,11 +75,15 @@ interface MilestoneRow {
 function records(rows: MilestoneRow[]): CaseRecord[] {
   const cases = new Map<
     string,
-    { caseId: string; milestones: Record<string, { at: Date; attrs: Record<string, unknown> }> }
+    { caseId: string; milestones: Record<string, { at: Date; attrs: Record<string, unknown>; eventKey?: string }> }
   >();
   for (const row of rows) {
     const record = cases.get(row.case_id) ?? { caseId: row.case_id, milestones: {} };
-    record.milestones[row.milestone] = { at: row.at, attrs: row.attrs };
+    record.milestones[row.milestone] = {
+      at: row.at,
+      attrs: row.attrs,
+      ...(row.event_key !== undefined ? { eventKey: row.event_key } : {}),
+    };
     cases.set(row.case_id, record);
   }
   return [...cases.values()];
