@@ -122,6 +122,15 @@ describe('measure 1 end to end (real Kafka and PostgreSQL)', () => {
     expect(card.coverage).toBeCloseTo(1 / 29, 12);
     expect(card.measures[1]!.score).toBeNull();
 
+    // Drill-down: the 7 permits decided in October, of which the 6 with an application count.
+    const drill = (await (
+      await fetch(`${stack.api}/v1/ports/CNSHA/kpis/m1.instant_share/cases?grain=month&date=2026-10-20`, {
+        headers: authorized(stack.adminKey),
+      })
+    ).json()) as { total: number; counted: number; cases: Array<{ caseId: string; counted: boolean }> };
+    expect([drill.total, drill.counted]).toEqual([7, 6]);
+    expect(drill.cases.filter((c) => !c.counted).map((c) => c.caseId)).toEqual(['CNSHA-P7']);
+
     expect((await fetch(`${stack.api}/v1/ports/XXNOP/scorecard`, { headers: authorized(stack.adminKey) })).status).toBe(
       404,
     );

@@ -9,6 +9,7 @@ import {
   negativeDurationFinding,
   windowOf,
   windowOfLocalDate,
+  windowStats,
 } from '@portscore/catalogue';
 import { CASE_TYPES } from '@portscore/catalogue';
 import type { Port, PortRegistry } from '@portscore/contracts';
@@ -200,23 +201,36 @@ export class InsightsService {
     kpi: string;
     windowStart: string;
     windowEnd: string;
+    /** Cases completed in the window. */
     total: number;
-    cases: DrillDownCase[];
+    /** Of them, those that are samples of the KPI's value. */
+    counted: number;
+    cases: Array<DrillDownCase & { counted: boolean }>;
   }> {
     const port = this.port(portId);
     this.kpi(kpiId);
     const rule = KPI_RULES.find((r) => r.kpi === kpiId)!;
     const window = windowOfLocalDate(date, port.timeZone, grain)!;
-    const page = await this.reader.casesOfWindow(
-      port.id,
-      rule.caseType,
-      rule.completing,
-      window.start,
-      window.end,
-      limit,
-      offset,
+    const [page, samples] = await Promise.all([
+      this.reader.casesOfWindow(port.id, rule.caseType, rule.completing, window.start, window.end, limit, offset),
+      this.reader.samplesOfWindow(port.id, kpiId, window.start, window.end),
+    ]);
+    // A case counts when its own sample would be a sample of the KPI's value: the rule decides
+    // (a share's denominator, a percentile's duration, a distinct group, …).
+    const counted = new Set(
+      samples
+        .filter(({ sample }) => rule.finish(windowStats([sample], rule.percentile)).samples > 0)
+        .map(({ caseId }) => caseId),
     );
-    return { port: port.id, kpi: kpiId, windowStart: window.startText, windowEnd: window.endText, ...page };
+    return {
+      port: port.id,
+      kpi: kpiId,
+      windowStart: window.startText,
+      windowEnd: window.endText,
+      total: page.total,
+      counted: counted.size,
+      cases: page.cases.map((found) => ({ ...found, counted: counted.has(found.caseId) })),
+    };
   }
 
   /** Charge lines outside the operator's effective catalogue, or above it, in [from, to). */

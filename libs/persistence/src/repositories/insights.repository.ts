@@ -1,4 +1,4 @@
-import type { CaseRecord, Grain } from '@portscore/catalogue';
+import type { CaseRecord, Grain, Sample } from '@portscore/catalogue';
 import type { DataSource } from 'typeorm';
 
 export interface SeriesPoint {
@@ -23,6 +23,12 @@ export interface RankingRow {
 export interface DrillDownCase {
   caseId: string;
   milestones: Record<string, { at: string; source: string; id: string; data: Record<string, unknown> }>;
+}
+
+/** A case's stored contribution to a KPI. */
+export interface CaseSample {
+  caseId: string;
+  sample: Sample;
 }
 
 export interface DeadLetterRow {
@@ -58,6 +64,8 @@ export interface InsightsReader {
     limit: number,
     offset: number,
   ): Promise<{ total: number; cases: DrillDownCase[] }>;
+  /** The stored samples of a KPI whose case completed in [start, end). */
+  samplesOfWindow(port: string, kpi: string, start: Date, end: Date): Promise<CaseSample[]>;
   /** Cases of a type completed in [start, end), as the scoring rules see them. */
   casesCompletedIn(port: string, caseType: string, completing: string, start: Date, end: Date): Promise<CaseRecord[]>;
   casesOfType(port: string, caseType: string): Promise<CaseRecord[]>;
@@ -205,6 +213,23 @@ export class PgInsightsReader implements InsightsReader {
       cases.set(row.case_id, entry);
     }
     return { total: Number(n), cases: [...cases.values()] };
+  }
+
+  async samplesOfWindow(port: string, kpi: string, start: Date, end: Date): Promise<CaseSample[]> {
+    const rows: Array<{
+      case_id: string;
+      value: number | null;
+      den: number;
+      num: number;
+      den2: number;
+      num2: number;
+      grp: string | null;
+    }> = await this.dataSource.query(
+      `SELECT case_id, value, den, num, den2, num2, grp FROM kpi_sample
+        WHERE port = $1 AND kpi = $2 AND at >= $3 AND at < $4`,
+      [port, kpi, start.toISOString(), end.toISOString()],
+    );
+    return rows.map(({ case_id, grp, ...sums }) => ({ caseId: case_id, sample: { ...sums, group: grp } }));
   }
 
   async casesCompletedIn(
