@@ -2,9 +2,20 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { configOrExit, type ServiceName, seedsPath, serviceArguments } from '@portscore/config';
+import {
+  ConfigurationError,
+  configOrExit,
+  loadConfig,
+  type PortscoreConfig,
+  type ServiceName,
+  seedsPath,
+  serviceArguments,
+} from '@portscore/config';
 import { migrate } from '@portscore/persistence';
 import { kafkaBusFor, localInfrastructure, topicSpecs } from '@portscore/runtime';
+
+import { apiAddress } from './api-address';
+import { simulatedPeriod } from './simulated-period';
 
 const HELP = `Usage: npm start [-- --no-samples] [-- --no-simulation]
 
@@ -33,11 +44,12 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  // Every setting is checked before anything starts, so a bad one leaves nothing running.
+  const requested = configOrExit('portscore');
+  const address = apiAddress(requested.apiHost, requested.apiPort);
   const infrastructure = await localInfrastructure(root, 'portscore', log);
   stopInfrastructure = infrastructure.stop;
-  process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers;
-  process.env.DATABASE_URL = infrastructure.databaseUrl;
-  const config = configOrExit('portscore');
+  const config = configWith(infrastructure);
   log(`Kafka ${config.kafkaBrokers.join(',')}, PostgreSQL ${redact(config.databaseUrl)}`);
   await migrate(config.databaseUrl);
   const bus = kafkaBusFor(config, 'launcher');
@@ -45,9 +57,9 @@ async function main(): Promise<void> {
   await bus.disconnect();
 
   for (const service of ['gateway', 'scorer', 'api'] as const) children.push(startService(service));
-  const api = `http://127.0.0.1:${config.apiPort}`;
+  const api = address.url;
   await waitFor(`${api}/health`, 60_000);
-  log(`API ready at ${api}`);
+  log(`API ready at ${api}${address.note ? ` (${address.note})` : ''}`);
 
   if (!args.includes('--no-samples')) {
     const folder = seedsPath(config.seedsDir, 'filings');
@@ -67,17 +79,31 @@ async function main(): Promise<void> {
     );
   if (!args.includes('--no-simulation')) {
     log('publishing 30 days of simulated traffic for 20 ports (npx portscore simulate)');
+    const period = simulatedPeriod(new Date(), 30);
     const simulated = spawnSync(
       process.execPath,
-      [join(root, 'bin/portscore.js'), 'simulate', '--ports', '20', '--days', '30', '--per-day', '80', '--seed', '1'],
+      [
+        join(root, 'bin/portscore.js'),
+        'simulate',
+        '--ports',
+        '20',
+        '--days',
+        String(period.days),
+        '--end',
+        period.end,
+        '--per-day',
+        '80',
+        '--seed',
+        '1',
+      ],
       {
         stdio: 'inherit',
         env: process.env,
       },
     );
     if (simulated.status !== 0) throw new Error('publishing the simulated traffic failed');
-    const today = new Date().toISOString().slice(0, 10);
-    await printScorecard(api, 'CNNGB', 'month', today, key, (card) => card.coverage > 0.5);
+    // The month around the period's middle has data even on the 1st, when the current month has none.
+    await printScorecard(api, 'CNNGB', 'month', period.middle, key, (card) => card.coverage > 0.5);
   }
   log(
     `Scorecards: curl -H 'Authorization: Bearer ${key}' '${api}/v1/ports/CNSHA/scorecard?grain=month&date=2026-06-05'`,
@@ -86,6 +112,21 @@ async function main(): Promise<void> {
   log(`OpenAPI:    ${api}/docs`);
   log(`An admin API key was created for this run (revoke it with: npx portscore keys revoke ${key.split('_')[1]})`);
   log('Running. Press Ctrl-C to stop.');
+}
+
+/** The configuration once the broker and database are up: they fill in KAFKA_BROKERS and DATABASE_URL. */
+function configWith(infrastructure: { kafkaBrokers: string; databaseUrl: string }): PortscoreConfig {
+  process.env.KAFKA_BROKERS = infrastructure.kafkaBrokers;
+  process.env.DATABASE_URL = infrastructure.databaseUrl;
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    throw new ConfigurationError([
+      ...error.problems,
+      'the values above came from the local broker or database this run started (now stopped): set KAFKA_BROKERS and DATABASE_URL to servers of your own instead',
+    ]);
+  }
 }
 
 function startService(name: ServiceName): ChildProcess {
@@ -219,5 +260,6 @@ process.on('SIGTERM', () => void shutdown(0));
 
 main().catch((error: unknown) => {
   console.error(`[portscore] ${(error as Error).message}`);
-  void shutdown(1);
+  // 78, as configOrExit answers: a setting to fix (everything started has been stopped by then).
+  void shutdown(error instanceof ConfigurationError ? 78 : 1);
 });

@@ -14,6 +14,7 @@ import type { Request } from 'express';
 
 import { PUBLIC_ROUTE } from '@portscore/runtime';
 
+import { presentedKey } from './presented-key';
 import { type Principal, principalOf } from './principal';
 
 export const API_KEYS = Symbol('ApiKeyStore');
@@ -43,7 +44,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const presented = bearer(request.headers.authorization) ?? header(request.headers['x-api-key']);
+    const presented = presentedKey(request);
     if (!presented) throw new UnauthorizedException('an API key is required: Authorization: Bearer <key> or X-API-Key');
     const record = await this.keys.verify(presented);
     const principal = record && principalOf(record.id, record.role);
@@ -55,13 +56,4 @@ export class ApiKeyGuard implements CanActivate {
     request.principal = principal;
     return true;
   }
-}
-
-function bearer(value: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(value ?? '');
-  return match?.[1];
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
