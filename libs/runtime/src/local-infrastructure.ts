@@ -36,17 +36,20 @@ export async function localInfrastructure(
       });
     }
   }
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
   let databaseUrl = process.env.DATABASE_URL ?? '';
   if (!databaseUrl) {
-    const local = await localDatabase(root, log);
-    stops.push(local.stop);
-    databaseUrl = withDatabase(local.serverUrl, database);
+    try {
+      const local = await localDatabase(root, log);
+      stops.push(local.stop);
+      databaseUrl = withDatabase(local.serverUrl, database);
+    } catch (error) {
+      // Nothing started here is left running when the whole cannot start.
+      await stopAll();
+      throw error;
+    }
   }
-  return {
-    kafkaBrokers,
-    databaseUrl,
-    stop: async () => {
-      for (const stop of stops.reverse()) await stop();
-    },
-  };
+  return { kafkaBrokers, databaseUrl, stop: stopAll };
 }
