@@ -10,6 +10,8 @@
     cards: new Map(),
     scorecards: new Map(),
     matrixFor: '',
+    /** The date every view shows: the one picked, or the server's today for the heat map. */
+    day: '',
     view: { name: 'overview' },
     stream: null,
     updates: 0,
@@ -19,7 +21,7 @@
   const fmt = (value, unit) => {
     if (value === null || value === undefined) return '—';
     if (unit === 'share') return `${(value * 100).toFixed(1)}%`;
-    if (unit === 'hours') return `${value.toFixed(1)} h`;
+    if (unit === 'hours') return `${value.toFixed(1)} ${text('h', '小时')}`;
     return Number.isInteger(value) ? String(value) : value.toFixed(3);
   };
   const colour = (score) =>
@@ -34,8 +36,11 @@
 
   function translate() {
     document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = text('Portscore — cross-border trade facilitation monitor', '口岸评分 — 跨境贸易便利化监测');
     for (const node of document.querySelectorAll('[data-en]'))
       node.textContent = text(node.dataset.en, node.dataset.zh);
+    for (const node of document.querySelectorAll('[data-title-en]'))
+      node.title = text(node.dataset.titleEn, node.dataset.titleZh);
     $('#language').textContent = state.lang === 'zh' ? 'English' : '中文';
   }
 
@@ -45,8 +50,27 @@
       showLogin(text('The key was refused.', '密钥无效。'));
       throw new Error('unauthorized');
     }
-    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    if (!response.ok) {
+      const error = new Error(`${path}: ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
     return response.json();
+  }
+
+  /** Renders, and says in the reader's language when the API refused or failed. */
+  async function show(work = render) {
+    try {
+      await work();
+    } catch (error) {
+      if (error.message === 'unauthorized') return;
+      $('#detail').hidden = false;
+      $('#detail').innerHTML = `<p class="error">${escape(
+        error.status
+          ? text(`The server answered ${error.status}; try again later.`, `服务器返回 ${error.status}，请稍后重试。`)
+          : text('The server cannot be reached; try again later.', '无法连接服务器，请稍后重试。'),
+      )}</p>`;
+    }
   }
 
   function showLogin(message) {
@@ -56,6 +80,14 @@
   }
 
   const measureTitle = (m) => text(m.titleEn, m.titleZh);
+  /** KPI titles exist in English only: in Chinese the measure's title stands for them, beside the KPI id. */
+  const kpiTitle = (k, measure) => text(k.title, state.catalogue.measures[measure - 1].titleZh);
+  const basisText = (basis) =>
+    ({
+      kpis: text('from KPIs', '按指标'),
+      status: text('from status report', '按实施状态'),
+      none: text('no data', '无数据'),
+    })[basis] || basis;
   const portName = (p) => text(p.name, p.nameZh);
 
   async function start() {
@@ -68,27 +100,31 @@
     }
     $('#login').hidden = true;
     $('#app').hidden = false;
-    if (!$('#date').value) $('#date').value = new Date().toISOString().slice(0, 10);
-    await render();
+    await show();
     connect();
   }
 
-  /** One request for the heat map; a port's full scorecard (KPIs) only when it is opened. */
+  /**
+   * One request for the heat map; a port's full scorecard (KPIs) only when it is opened. Without a
+   * picked date the server chooses today, and the other views ask for the date it answered with,
+   * so they show the windows of the heat map.
+   */
   async function loadMatrix() {
     const grain = $('#grain').value;
-    const date = $('#date').value;
-    if (state.matrixFor === `${grain}|${date}`) return;
-    const matrix = await api(`/v1/scores?grain=${grain}&date=${date}`);
+    const picked = $('#date').value;
+    if (state.matrixFor === `${grain}|${picked}`) return;
+    const matrix = await api(`/v1/scores?grain=${grain}${picked ? `&date=${picked}` : ''}`);
     state.cards = new Map(matrix.ports.map((c) => [c.port, c]));
     state.scorecards = new Map();
-    state.matrixFor = `${grain}|${date}`;
+    state.day = matrix.date;
+    state.matrixFor = `${grain}|${picked}`;
   }
 
   async function scorecard(portId) {
     if (!state.scorecards.has(portId)) {
       state.scorecards.set(
         portId,
-        await api(`/v1/ports/${portId}/scorecard?grain=${$('#grain').value}&date=${$('#date').value}`),
+        await api(`/v1/ports/${portId}/scorecard?grain=${$('#grain').value}&date=${state.day}`),
       );
     }
     return state.scorecards.get(portId);
@@ -163,7 +199,7 @@
 
   async function renderPort(portId) {
     const card = await scorecard(portId);
-    const date = new Date($('#date').value);
+    const date = new Date(state.day);
     const from = new Date(date.getTime() - 180 * 86400000).toISOString().slice(0, 10);
     const to = new Date(date.getTime() + 86400000).toISOString().slice(0, 10);
     const grain = $('#grain').value === 'month' ? 'week' : 'day';
@@ -172,10 +208,10 @@
       kpis.map((k) => api(`/v1/ports/${portId}/kpis/${k.kpi}/series?grain=${grain}&from=${from}&to=${to}`)),
     );
     $('#detail').innerHTML =
-      `<h2>${escape(portName(state.ports.find((p) => p.id === portId)))} · ${escape(text('KPI trends', '指标趋势'))} <small>${grain}</small></h2><div class="cards">` +
+      `<h2>${escape(portName(state.ports.find((p) => p.id === portId)))} · ${escape(text('KPI trends', '指标趋势'))} <small>${escape(grain === 'week' ? text('weekly', '按周') : text('daily', '按日'))}</small></h2><div class="cards">` +
       kpis
         .map(
-          (k, i) => `<div class="card" data-kpi="${k.kpi}"><h3>M${k.measure} · ${escape(k.title)}</h3>
+          (k, i) => `<div class="card" data-kpi="${k.kpi}"><h3>M${k.measure} · ${escape(kpiTitle(k, k.measure))}</h3>
         <div class="meta"><code>${k.kpi}</code> ${escape(text('target', '目标'))} ${fmt(k.target, k.unit)} ${k.direction === 'up' ? '↑' : '↓'}</div>
         <div class="value">${fmt(k.value, k.unit)}</div><div class="meta">${k.samples} ${escape(text('samples', '样本'))}${k.scored ? '' : ` · ${escape(text('not scored', '未计分'))}`}</div>
         ${lineChart(series[i].points, k.target)}</div>`,
@@ -185,10 +221,24 @@
   }
 
   async function renderMeasure(measure) {
-    const grain = $('#grain').value;
-    const ranking = await api(`/v1/rankings?grain=${grain}&date=${$('#date').value}&measure=${measure}`);
     const m = state.catalogue.measures[measure - 1];
-    $('#detail').innerHTML = `<h2>M${measure} ${escape(measureTitle(m))}</h2><p class="meta">${escape(m.textZh)}</p>
+    // The measure's text exists in Chinese only.
+    const heading = `<h2>M${measure} ${escape(measureTitle(m))}</h2><p class="meta" lang="zh-CN">${escape(m.textZh)}</p>`;
+    let ranking;
+    try {
+      ranking = await api(`/v1/rankings?grain=${$('#grain').value}&date=${state.day}&measure=${measure}`);
+    } catch (error) {
+      if (error.status !== 403) throw error;
+      // Rankings compare every port: a port's key may not see them.
+      $('#detail').innerHTML = `${heading}<p class="notice" id="ranking-refused">${escape(
+        text(
+          'Rankings compare all ports, so only agency and admin keys may see them; this key reads its own port only. Click its row in the heat map for its scores.',
+          '排名比较全部口岸，仅限监管部门和管理员密钥查看；本密钥只能查看本口岸。请点击热力图中本口岸的行查看其得分。',
+        ),
+      )}</p>`;
+      return;
+    }
+    $('#detail').innerHTML = `${heading}
       <table class="list" id="ranking"><thead><tr><th>#</th><th>${escape(text('Port', '口岸'))}</th><th>${escape(text('Score', '得分'))}</th><th></th></tr></thead><tbody>${ranking.ports
         .map(
           (r) =>
@@ -203,19 +253,19 @@
     const rows = m.kpis
       .map(
         (k) =>
-          `<tr data-kpi="${k.kpi}"><td><code>${k.kpi}</code><br>${escape(k.title)}</td><td class="kpi-value">${fmt(k.value, k.unit)}</td><td>${fmt(k.target, k.unit)}</td><td class="samples">${k.samples}</td><td>${k.attainment === null ? '—' : (k.attainment * 100).toFixed(0) + '%'}</td><td><button data-cases="${k.kpi}">${escape(text('Show cases', '查看明细'))}</button></td></tr>`,
+          `<tr data-kpi="${k.kpi}"><td><code>${k.kpi}</code>${state.lang === 'zh' ? '' : `<br>${escape(k.title)}`}</td><td class="kpi-value">${fmt(k.value, k.unit)}</td><td>${fmt(k.target, k.unit)}</td><td class="samples">${k.samples}</td><td>${k.attainment === null ? '—' : (k.attainment * 100).toFixed(0) + '%'}</td><td><button data-cases="${k.kpi}">${escape(text('Show cases', '查看明细'))}</button></td></tr>`,
       )
       .join('');
     $('#detail').innerHTML =
       `<h2>${escape(portName(state.ports.find((p) => p.id === portId)))} · M${measure} ${escape(measureTitle(state.catalogue.measures[measure - 1]))}
-      <small>${escape(text('score', '得分'))} ${m.score === null ? '—' : m.score.toFixed(1)} (${m.basis})</small></h2>
-      ${m.kpis.length ? `<table class="list"><thead><tr><th>KPI</th><th>${escape(text('Value', '值'))}</th><th>${escape(text('Target', '目标'))}</th><th>${escape(text('Samples', '样本'))}</th><th>${escape(text('Attainment', '达成'))}</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : `<p>${escape(text('Status-only measure: scored from the latest status report.', '定性措施：按最新实施状态计分。'))}</p>`}
+      <small>${escape(text('score', '得分'))} ${m.score === null ? '—' : m.score.toFixed(1)} (${escape(basisText(m.basis))})</small></h2>
+      ${m.kpis.length ? `<table class="list"><thead><tr><th>${escape(text('KPI', '指标'))}</th><th>${escape(text('Value', '值'))}</th><th>${escape(text('Target', '目标'))}</th><th>${escape(text('Samples', '样本'))}</th><th>${escape(text('Attainment', '达成'))}</th><th></th></tr></thead><tbody>${rows}</tbody></table>` : `<p>${escape(text('Status-only measure: scored from the latest status report.', '定性措施：按最新实施状态计分。'))}</p>`}
       <div id="cases"></div>`;
   }
 
   async function renderCases(portId, kpi) {
     const page = await api(
-      `/v1/ports/${portId}/kpis/${kpi}/cases?grain=${$('#grain').value}&date=${$('#date').value}&limit=50`,
+      `/v1/ports/${portId}/kpis/${kpi}/cases?grain=${$('#grain').value}&date=${state.day}&limit=50`,
     );
     const rows = page.cases
       .map(
@@ -225,14 +275,14 @@
           )
             .map(
               ([name, m]) =>
-                `<div><b>${escape(name)}</b> ${escape(m.at.replace('T', ' ').slice(0, 16))} <code>${escape(m.id)}</code></div>`,
+                `<div><b>${escape(name)}</b> ${escape(m.at.replace('T', ' ').slice(0, 16))} <span class="event">(<code>${escape(m.source)}</code>, <code>${escape(m.id)}</code>)</span></div>`,
             )
             .join('')}</td></tr>`,
       )
       .join('');
     $('#cases').innerHTML =
       `<h2>${escape(text('Cases behind', '明细'))} <code>${kpi}</code> <small>${page.total} ${escape(text('cases', '条'))}${page.total > page.cases.length ? ` (${escape(text('first', '前'))} ${page.cases.length})` : ''}</small></h2>
-      <table class="list" id="case-list"><thead><tr><th>${escape(text('Case', '业务'))}</th><th>${escape(text('Milestones (event id)', '环节（事件编号）'))}</th></tr></thead><tbody>${rows}</tbody></table>`;
+      <table class="list" id="case-list"><thead><tr><th>${escape(text('Case', '业务'))}</th><th>${escape(text('Milestones (event source, id)', '环节（事件来源，事件编号）'))}</th></tr></thead><tbody>${rows}</tbody></table>`;
   }
 
   /** Live score updates: a streaming fetch (EventSource cannot send the key header). */
@@ -310,7 +360,7 @@
   document.addEventListener('click', async (event) => {
     const target = event.target.closest('[data-go], [data-port], [data-measure], [data-cases]');
     if (!target) return;
-    if (target.dataset.cases) return renderCases(state.view.port, target.dataset.cases);
+    if (target.dataset.cases) return show(() => renderCases(state.view.port, target.dataset.cases));
     if (target.dataset.go === 'overview') state.view = { name: 'overview' };
     else if (target.matches('td.cell'))
       state.view = { name: 'cell', port: target.dataset.port, measure: Number(target.dataset.measure) };
@@ -319,18 +369,18 @@
     else if (target.matches('#heatmap tbody th[data-port], #ranking tr[data-port]'))
       state.view = { name: 'port', port: target.dataset.port };
     else return;
-    await render();
+    await show();
     if (state.view.name !== 'overview') $('#detail').scrollIntoView({ behavior: 'smooth', block: 'start' });
   });
-  $('#grain').addEventListener('change', render);
-  $('#date').addEventListener('change', render);
+  $('#grain').addEventListener('change', () => show());
+  $('#date').addEventListener('change', () => show());
   $('#language').addEventListener('click', () => {
     state.lang = state.lang === 'zh' ? 'en' : 'zh';
     localStorage.setItem('portscore.lang', state.lang);
     translate();
     if (state.catalogue) {
       state.matrixFor = '';
-      render();
+      show();
     }
   });
   $('#logout').addEventListener('click', () => {

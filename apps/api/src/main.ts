@@ -12,6 +12,7 @@ import { migrate } from '@portscore/persistence';
 
 import { ApiExceptionFilter } from './api.exception';
 import { ApiModule } from './api.module';
+import { API_KEY_HEADER_SCHEME, BEARER_SCHEME } from './api.responses';
 import { rateLimit } from './auth/rate-limit';
 
 /** HTTP API: scorecards, catalogue, ports; OpenAPI at /docs. */
@@ -36,8 +37,17 @@ async function main(): Promise<void> {
     new DocumentBuilder()
       .setTitle('Portscore API')
       .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .addSecurityRequirements('api-key')
+      // The same key in either header; one of them is enough.
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'an API key, psk_…' },
+        API_KEY_HEADER_SCHEME,
+      )
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'psk_…', description: 'Authorization: Bearer psk_…' },
+        BEARER_SCHEME,
+      )
+      .addSecurityRequirements(API_KEY_HEADER_SCHEME)
+      .addSecurityRequirements(BEARER_SCHEME)
       .setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.')
       .build(),
   );

@@ -1,9 +1,22 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { type IncomingFiling, IngestFilingsUseCase } from '@portscore/ingest';
 import type { Request, Response } from 'express';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
+import { ApiErrorDto, ApiKeyAuth } from '../api.responses';
 import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
 import type { Principal } from '../auth/principal';
 import { IngestResponseDto } from './filings.dto';
@@ -16,12 +29,13 @@ const MAX_BATCH = 1000;
  * same rules as on Kafka; a port's key may publish only for its own port.
  */
 @ApiTags('filings')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('v1/filings')
 export class FilingsController {
   constructor(private readonly ingest: IngestFilingsUseCase) {}
 
   @Post()
+  // A batch answers 200 with a result per event; a single event's status is set below.
   @HttpCode(200)
   @Roles('admin', 'port')
   @ApiOperation({
@@ -39,7 +53,28 @@ export class FilingsController {
     description: 'binary mode: the event type (likewise ce-id, ce-source, ce-time, ce-port, ce-specversion)',
   })
   @ApiBody({ schema: { type: 'object', description: 'a CloudEvent, an array of them, or a binary-mode payload' } })
-  @ApiOkResponse({ type: IngestResponseDto })
+  @ApiOkResponse({
+    type: IngestResponseDto,
+    description:
+      'Batch mode: always, with one result per event (accepted, duplicate or rejected). ' +
+      'A single event: a duplicate, the same (source, id) with the same content was accepted before; nothing changes.',
+  })
+  @ApiAcceptedResponse({ type: IngestResponseDto, description: 'A single event: accepted, and forwarded for scoring.' })
+  @ApiUnprocessableEntityResponse({
+    type: IngestResponseDto,
+    description:
+      'A single event: rejected and dead-lettered; its result names the reason code and the detail ' +
+      '(e.g. validation_failed, unknown_port, conflict, forbidden_port when a port key publishes for another port).',
+  })
+  @ApiBadRequestResponse({
+    type: ApiErrorDto,
+    description: `invalid_body: batch mode whose body is not a JSON array of 1 to ${MAX_BATCH} CloudEvents`,
+  })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'forbidden: only admin and port keys may publish' })
+  @ApiPayloadTooLargeResponse({
+    description:
+      'The request body is larger than 10 × MAX_FILING_BYTES (a single filing above MAX_FILING_BYTES is rejected as oversize instead).',
+  })
   async publish(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

@@ -8,6 +8,10 @@ export class FilingResultDto {
   reason?: string;
   @ApiProperty({ required: false, example: 'data.kind must be one of the following values: food, animal_plant' })
   detail?: string;
+  @ApiProperty({ required: false, example: 'http', description: 'where a rejected filing came from' })
+  origin?: string;
+  @ApiProperty({ required: false, example: 'CNSHA', description: 'the port a rejected filing named, when readable' })
+  port?: string;
 }
 
 export class IngestResponseDto {

@@ -1,13 +1,73 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { formatInZone } from '@portscore/catalogue';
+import { DEFAULT_PORT_TIME_ZONE } from '@portscore/config';
 import type { Response } from 'express';
 
+import {
+  ApiErrorDto,
+  ApiForbiddenPort,
+  ApiInvalidQuery,
+  ApiKeyAuth,
+  ApiUnknownPort,
+  ApiUnknownPortOrKpi,
+} from '../api.responses';
 import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
 import { canRead, type Principal, requireRead } from '../auth/principal';
+import {
+  CasesPageDto,
+  DataQualityDto,
+  DeadLetterDto,
+  FeeViolationsDto,
+  MilestoneEventDto,
+  RankingDto,
+  ScoreMatrixDto,
+  SeriesDto,
+} from './insights.responses';
 import { InsightsService, MAX_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.service';
 import { boundedInteger, dateOf, grainOf, toCsv } from './query-parameters';
 
 const DAY = 86_400_000;
+const SERIES_CSV_COLUMNS = [
+  'windowStart',
+  'windowEnd',
+  'value',
+  'samples',
+  'target',
+  'attainment',
+  'scored',
+  'catalogueVersion',
+];
+const RANKING_CSV_COLUMNS = ['rank', 'port', 'nameEn', 'nameZh', 'score', 'coverage', 'windowStart', 'windowEnd'];
+
+/** The `date` parameter checked as YYYY-MM-DD; without it, today's date in the time zone. */
+function dateOrToday(date: string | undefined, timeZone: () => string): string {
+  if (date === undefined) return formatInZone(new Date(), timeZone()).slice(0, 10);
+  return dateOf('date', date, new Date()).toISOString().slice(0, 10);
+}
+
+/** Scores and rankings span ports of several zones: their "today" is the default zone's (SPEC §4). */
+const manyPortsZone = () => DEFAULT_PORT_TIME_ZONE;
+
+/** A JSON answer, or the same rows as CSV with format=csv. */
+function ApiJsonOrCsvResponse(type: new () => object, description: string, csvColumns: string[]) {
+  return ApiOkResponse({
+    description,
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(type) } },
+      'text/csv': { schema: { type: 'string', example: `${csvColumns.join(',')}\n` } },
+    },
+  });
+}
 
 function wantsCsv(format: string | undefined): boolean {
   return format === 'csv';
@@ -20,7 +80,8 @@ function sendCsv(response: Response, name: string, csv: string): string {
 }
 
 @ApiTags('insights')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
+@ApiExtraModels(SeriesDto, RankingDto, MilestoneEventDto)
 @Controller('v1')
 export class InsightsController {
   constructor(private readonly insights: InsightsService) {}
@@ -32,8 +93,11 @@ export class InsightsController {
   @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default day' })
   @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 90 days before to' })
   @ApiQuery({ name: 'to', required: false, example: '2026-11-01', description: 'exclusive; default tomorrow' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'default json' })
+  @ApiJsonOrCsvResponse(SeriesDto, 'the points; with format=csv, the points as CSV', SERIES_CSV_COLUMNS)
+  @ApiInvalidQuery('grain', 'from', 'to')
+  @ApiForbiddenPort()
+  @ApiUnknownPortOrKpi()
   async series(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -43,7 +107,7 @@ export class InsightsController {
     @Query('from') from?: string,
     @Query('to') to?: string,
     @Query('format') format?: string,
-  ) {
+  ): Promise<SeriesDto | string> {
     requireRead(principal, port);
     const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
     const series = await this.insights.series(
@@ -57,10 +121,7 @@ export class InsightsController {
     return sendCsv(
       response,
       `${port}-${kpi}-${series.grain}`,
-      toCsv(
-        ['windowStart', 'windowEnd', 'value', 'samples', 'target', 'attainment', 'scored', 'catalogueVersion'],
-        series.points as unknown as Array<Record<string, unknown>>,
-      ),
+      toCsv(SERIES_CSV_COLUMNS, series.points as unknown as Array<Record<string, unknown>>),
     );
   }
 
@@ -68,10 +129,24 @@ export class InsightsController {
   @ApiOperation({
     summary: 'Drill-down: the cases behind a KPI value, with the event (source, id) behind each milestone',
   })
+  @ApiParam({ name: 'port', example: 'CNSHA' })
+  @ApiParam({ name: 'kpi', example: 'm1.instant_share' })
   @ApiQuery({ name: 'grain', required: false, enum: ['day', 'week', 'month'], description: 'default month' })
-  @ApiQuery({ name: 'date', required: true, example: '2026-10-15', description: 'a date inside the window' })
+  @ApiQuery({
+    name: 'date',
+    required: false,
+    example: '2026-10-15',
+    description: "a date inside the window; default today in the port's time zone",
+  })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
-  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({ name: 'offset', required: false, description: 'cases to skip, default 0' })
+  @ApiOkResponse({
+    type: CasesPageDto,
+    description: 'a page of the cases completed in the window, each milestone with the event (source, id) behind it',
+  })
+  @ApiInvalidQuery('grain', 'date', 'limit', 'offset')
+  @ApiForbiddenPort()
+  @ApiUnknownPortOrKpi()
   cases(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -80,14 +155,14 @@ export class InsightsController {
     @Query('date') date?: string,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
-  ) {
+  ): Promise<CasesPageDto> {
     requireRead(principal, port);
-    const day = dateOf('date', date, new Date()).toISOString().slice(0, 10);
     return this.insights.cases(
       port,
       kpi,
       grainOf(grain, 'month'),
-      day,
+      // As the scorecard: by default the window containing today where the port is.
+      dateOrToday(date, () => this.insights.port(port).timeZone),
       boundedInteger('limit', limit, 100, 1, 500),
       boundedInteger('offset', offset, 0, 0, 10_000_000),
     );
@@ -100,13 +175,20 @@ export class InsightsController {
     name: 'date',
     required: false,
     example: '2026-10-15',
-    description: 'a date inside the window; default today',
+    description: `a date inside the window (each port's window containing that local date); default today in ${DEFAULT_PORT_TIME_ZONE}`,
   })
-  scores(@CurrentPrincipal() principal: Principal, @Query('grain') grain?: string, @Query('date') date?: string) {
-    return this.insights.scoreMatrix(
-      grainOf(grain, 'month'),
-      dateOf('date', date, new Date()).toISOString().slice(0, 10),
-      (port) => canRead(principal, port),
+  @ApiOkResponse({
+    type: ScoreMatrixDto,
+    description: "each readable port's index and measure scores for its window containing the date",
+  })
+  @ApiInvalidQuery('grain', 'date')
+  scores(
+    @CurrentPrincipal() principal: Principal,
+    @Query('grain') grain?: string,
+    @Query('date') date?: string,
+  ): Promise<ScoreMatrixDto> {
+    return this.insights.scoreMatrix(grainOf(grain, 'month'), dateOrToday(date, manyPortsZone), (port) =>
+      canRead(principal, port),
     );
   }
 
@@ -118,36 +200,36 @@ export class InsightsController {
     name: 'date',
     required: false,
     example: '2026-10-15',
-    description: 'a date inside the window; default today',
+    description: `a date inside the window (each port's window containing that local date); default today in ${DEFAULT_PORT_TIME_ZONE}`,
   })
   @ApiQuery({ name: 'measure', required: false, description: '1–29; absent: the port index' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'default json' })
+  @ApiJsonOrCsvResponse(RankingDto, 'the ranked ports; with format=csv, the ports as CSV', RANKING_CSV_COLUMNS)
+  @ApiInvalidQuery('grain', 'date', 'measure')
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'forbidden: only admin and agency keys may rank ports' })
   async rankings(
     @Res({ passthrough: true }) response: Response,
     @Query('grain') grain?: string,
     @Query('date') date?: string,
     @Query('measure') measure?: string,
     @Query('format') format?: string,
-  ) {
+  ): Promise<RankingDto | string> {
     const ranking = await this.insights.ranking(
       boundedInteger('measure', measure, 0, 1, 29),
       grainOf(grain, 'month'),
-      dateOf('date', date, new Date()).toISOString().slice(0, 10),
+      dateOrToday(date, manyPortsZone),
     );
     if (!wantsCsv(format)) return ranking;
     return sendCsv(
       response,
       `ranking-${ranking.measure}-${ranking.grain}-${ranking.date}`,
-      toCsv(
-        ['rank', 'port', 'nameEn', 'nameZh', 'score', 'coverage', 'windowStart', 'windowEnd'],
-        ranking.ports as unknown as Array<Record<string, unknown>>,
-      ),
+      toCsv(RANKING_CSV_COLUMNS, ranking.ports as unknown as Array<Record<string, unknown>>),
     );
   }
 
   @Get('ports/:port/fee-violations')
   @ApiOperation({ summary: "Charge lines outside the operator's effective fee catalogue, or above it" })
+  @ApiParam({ name: 'port', example: 'CNSHA' })
   @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
   @ApiQuery({
     name: 'to',
@@ -156,7 +238,11 @@ export class InsightsController {
     description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
   })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
-  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({ name: 'offset', required: false, description: 'violations to skip, default 0' })
+  @ApiOkResponse({ type: FeeViolationsDto, description: 'a page of the violations' })
+  @ApiInvalidQuery('from', 'to', 'limit', 'offset')
+  @ApiForbiddenPort()
+  @ApiUnknownPort()
   async feeViolations(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -164,7 +250,7 @@ export class InsightsController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
-  ) {
+  ): Promise<FeeViolationsDto> {
     requireRead(principal, port);
     const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
     const all = await this.insights.feeViolations(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
@@ -182,6 +268,7 @@ export class InsightsController {
       'Data-quality findings: cases whose duration KPI found the end before the start (no sample of the KPI), ' +
       'with the events behind both milestones',
   })
+  @ApiParam({ name: 'port', example: 'CNSHA' })
   @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
   @ApiQuery({
     name: 'to',
@@ -190,7 +277,11 @@ export class InsightsController {
     description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
   })
   @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
-  @ApiQuery({ name: 'offset', required: false })
+  @ApiQuery({ name: 'offset', required: false, description: 'findings to skip, default 0' })
+  @ApiOkResponse({ type: DataQualityDto, description: 'a page of the findings, with counts per KPI' })
+  @ApiInvalidQuery('from', 'to', 'limit', 'offset')
+  @ApiForbiddenPort()
+  @ApiUnknownPort()
   async dataQuality(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -198,7 +289,7 @@ export class InsightsController {
     @Query('to') to?: string,
     @Query('limit') limit?: string,
     @Query('offset') offset?: string,
-  ) {
+  ): Promise<DataQualityDto> {
     requireRead(principal, port);
     const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
     const all = await this.insights.dataQuality(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
@@ -219,16 +310,19 @@ export class InsightsController {
       'Refused filings, newest first (a port key sees its own port only); re-drive them with portscore dlq redrive',
   })
   @ApiQuery({ name: 'reason', required: false, example: 'validation_failed' })
-  @ApiQuery({ name: 'port', required: false })
+  @ApiQuery({ name: 'port', required: false, description: 'a port key always sees its own port only' })
   @ApiQuery({ name: 'before', required: false, description: 'a dead letter id: the page after it' })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  @ApiOkResponse({ type: [DeadLetterDto], description: 'newest first' })
+  @ApiInvalidQuery('before', 'limit')
+  @ApiForbiddenPort()
   deadLetters(
     @CurrentPrincipal() principal: Principal,
     @Query('reason') reason?: string,
     @Query('port') port?: string,
     @Query('before') before?: string,
     @Query('limit') limit?: string,
-  ) {
+  ): Promise<DeadLetterDto[]> {
     if (port) requireRead(principal, port);
     return this.insights.deadLetters({
       reason,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 
+import { ApiForbiddenPort, ApiInvalidQuery, ApiKeyAuth, ApiUnknownPort } from '../api.responses';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import { type Principal, requireRead } from '../auth/principal';
 
@@ -8,6 +9,7 @@ import { ScorecardDto } from './scorecard.dto';
 import { ScorecardService } from './scorecard.service';
 
 @ApiTags('scorecards')
+@ApiKeyAuth()
 @Controller('v1/ports')
 export class ScorecardController {
   constructor(private readonly scorecards: ScorecardService) {}
@@ -20,9 +22,12 @@ export class ScorecardController {
     name: 'date',
     required: false,
     example: '2026-10-15',
-    description: 'a date inside the window; default today',
+    description: "a date inside the window; default today in the port's time zone",
   })
-  @ApiOkResponse({ type: ScorecardDto })
+  @ApiOkResponse({ type: ScorecardDto, description: 'every measure of the catalogue with its KPIs and score' })
+  @ApiInvalidQuery('grain', 'date')
+  @ApiForbiddenPort()
+  @ApiUnknownPort()
   scorecard(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,

@@ -1,14 +1,16 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
+import { ApiForbiddenPort, ApiInvalidQuery, ApiKeyAuth } from '../api.responses';
 import { CurrentPrincipal } from '../auth/api-key.guard';
 import { canRead, type Principal } from '../auth/principal';
+import { ApiUpdateStreamResponse } from './stream.responses';
 import { type Update, UpdateStream } from './update-stream.service';
 
 @ApiTags('stream')
-@ApiSecurity('api-key')
+@ApiKeyAuth()
 @Controller('v1/stream')
 export class StreamController {
   constructor(private readonly stream: UpdateStream) {}
@@ -21,6 +23,9 @@ export class StreamController {
       '(comma-separated). Reconnect with the Last-Event-ID header (or lastEventId) to receive what was missed.',
   })
   @ApiProduces('text/event-stream')
+  @ApiUpdateStreamResponse()
+  @ApiInvalidQuery('measures')
+  @ApiForbiddenPort()
   @ApiQuery({ name: 'ports', required: false, example: 'CNSHA,CNNGB' })
   @ApiQuery({ name: 'measures', required: false, example: '1,23' })
   @ApiQuery({ name: 'lastEventId', required: false })
