@@ -35,13 +35,7 @@ describe('Kafka SASL/SCRAM (real broker with a SCRAM listener)', () => {
   it('ingests and scores filings published over an authenticated connection', () => expectFixtureIngested(stack));
 
   it('stops a service at start-up when the password is wrong, saying why', async () => {
-    const { code, output } = await runGateway({
-      ...stack.current.env,
-      KAFKA_SASL_PASSWORD: 'not-the-password',
-      GATEWAY_HTTP_PORT: '4999',
-    });
-    expect(code).toBe(1);
-    expect(output).toMatch(/gateway: failed to start/);
+    const output = await expectWrongPasswordRefused(stack, '4999');
     expect(output).toMatch(/SASL SCRAM SHA256 authentication failed/);
   });
 });
@@ -124,17 +118,23 @@ describe('Kafka SASL/SCRAM over TLS (real broker with a SASL_SSL listener)', () 
     expectFixtureIngested(stack));
 
   it('stops a service at start-up when the password is wrong, after the TLS handshake succeeded', async () => {
-    const { code, output } = await runGateway({
-      ...stack.current.env,
-      KAFKA_SASL_PASSWORD: 'not-the-password',
-      GATEWAY_HTTP_PORT: '4996',
-    });
-    expect(code).toBe(1);
-    expect(output).toMatch(/gateway: failed to start/);
+    const output = await expectWrongPasswordRefused(stack, '4996');
     expect(output).toMatch(/SASL SCRAM SHA512 authentication failed/);
     expect(output).not.toMatch(/certificate/);
   });
 });
+
+/** The gateway with a wrong password exits at start-up with code 1; returns what it printed. */
+async function expectWrongPasswordRefused(stack: { current: RunningStack }, httpPort: string): Promise<string> {
+  const { code, output } = await runGateway({
+    ...stack.current.env,
+    KAFKA_SASL_PASSWORD: 'not-the-password',
+    GATEWAY_HTTP_PORT: httpPort,
+  });
+  expect(code).toBe(1);
+  expect(output).toMatch(/gateway: failed to start/);
+  return output;
+}
 
 /**
  * Runs the built gateway alone with `env` until it exits (killed after 60 s if it does not):

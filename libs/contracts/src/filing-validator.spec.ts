@@ -57,6 +57,15 @@ function rejection(filing: RawFiling): { code: FilingRejectCode; detail: string 
   throw new Error('expected a rejection');
 }
 
+const binaryHeaders = {
+  ce_specversion: '1.0',
+  ce_id: 'evt-1',
+  ce_source: 'urn:cnsha:quarantine',
+  ce_type: 'sw.permit.applied.v1',
+  ce_time: '2026-10-05T09:00:00+08:00',
+  ce_port: 'CNSHA',
+};
+
 describe('FilingValidator', () => {
   it('normalises a structured-mode filing (time in UTC, data validated)', () => {
     expect(validator.validate(structured(permit))).toEqual({
@@ -74,15 +83,7 @@ describe('FilingValidator', () => {
   it('reads binary mode: attributes in ce_* headers, JSON payload', () => {
     const event = validator.validate({
       value: Buffer.from(JSON.stringify(permit.data)),
-      headers: {
-        'content-type': 'application/json',
-        ce_specversion: '1.0',
-        ce_id: 'evt-1',
-        ce_source: 'urn:cnsha:quarantine',
-        ce_type: 'sw.permit.applied.v1',
-        ce_time: '2026-10-05T09:00:00+08:00',
-        ce_port: 'CNSHA',
-      },
+      headers: { 'content-type': 'application/json', ...binaryHeaders },
     });
     expect(event).toEqual(validator.validate(structured(permit)));
   });
@@ -276,15 +277,6 @@ describe('FilingValidator', () => {
     );
   });
 });
-
-const binaryHeaders = {
-  ce_specversion: '1.0',
-  ce_id: 'evt-1',
-  ce_source: 'urn:cnsha:quarantine',
-  ce_type: 'sw.permit.applied.v1',
-  ce_time: '2026-10-05T09:00:00+08:00',
-  ce_port: 'CNSHA',
-};
 
 function xml(body: string, headers: Record<string, string> = {}): RawFiling {
   return { value: Buffer.from(body), headers: { ...binaryHeaders, 'content-type': 'application/xml', ...headers } };

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiForbiddenResponse,
@@ -37,6 +37,34 @@ import { InsightsService, MAX_RANGE_DAYS, MAX_SERIES_POINTS } from './insights.s
 import { boundedInteger, dateOf, grainOf, toCsv } from './query-parameters';
 
 const DAY = 86_400_000;
+
+/** The parameters and answers of a port's list over its local days [from, to), paged. */
+function ApiDayRangePage(items: string) {
+  return applyDecorators(
+    ApiParam({ name: 'port', example: 'CNSHA' }),
+    ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' }),
+    ApiQuery({
+      name: 'to',
+      required: false,
+      example: '2026-11-01',
+      description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
+    }),
+    ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' }),
+    ApiQuery({ name: 'offset', required: false, description: `${items} to skip, default 0` }),
+    ApiInvalidQuery('from', 'to', 'limit', 'offset'),
+    ApiForbiddenPort(),
+    ApiUnknownPort(),
+  );
+}
+
+/** The range and page of such a list: to defaults to tomorrow, from to 30 days before it. */
+function dayRangePage(from?: string, to?: string, limit?: string, offset?: string) {
+  const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
+  const start = dateOf('from', from, new Date(end.getTime() - 30 * DAY));
+  const first = boundedInteger('offset', offset, 0, 0, 10_000_000);
+  const size = boundedInteger('limit', limit, 200, 1, 1000);
+  return { from: start, to: end, page: <T>(all: T[]): T[] => all.slice(first, first + size) };
+}
 const SERIES_CSV_COLUMNS = [
   'windowStart',
   'windowEnd',
@@ -229,20 +257,8 @@ export class InsightsController {
 
   @Get('ports/:port/fee-violations')
   @ApiOperation({ summary: "Charge lines outside the operator's effective fee catalogue, or above it" })
-  @ApiParam({ name: 'port', example: 'CNSHA' })
-  @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    example: '2026-11-01',
-    description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
-  })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
-  @ApiQuery({ name: 'offset', required: false, description: 'violations to skip, default 0' })
+  @ApiDayRangePage('violations')
   @ApiOkResponse({ type: FeeViolationsDto, description: 'a page of the violations' })
-  @ApiInvalidQuery('from', 'to', 'limit', 'offset')
-  @ApiForbiddenPort()
-  @ApiUnknownPort()
   async feeViolations(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -252,14 +268,9 @@ export class InsightsController {
     @Query('offset') offset?: string,
   ): Promise<FeeViolationsDto> {
     requireRead(principal, port);
-    const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
-    const all = await this.insights.feeViolations(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
-    const first = boundedInteger('offset', offset, 0, 0, 10_000_000);
-    return {
-      port,
-      total: all.length,
-      violations: all.slice(first, first + boundedInteger('limit', limit, 200, 1, 1000)),
-    };
+    const range = dayRangePage(from, to, limit, offset);
+    const all = await this.insights.feeViolations(port, range.from, range.to);
+    return { port, total: all.length, violations: range.page(all) };
   }
 
   @Get('ports/:port/data-quality')
@@ -268,20 +279,8 @@ export class InsightsController {
       'Data-quality findings: cases whose duration KPI found the end before the start (no sample of the KPI), ' +
       'with the events behind both milestones',
   })
-  @ApiParam({ name: 'port', example: 'CNSHA' })
-  @ApiQuery({ name: 'from', required: false, example: '2026-10-01', description: 'default 30 days before to' })
-  @ApiQuery({
-    name: 'to',
-    required: false,
-    example: '2026-11-01',
-    description: `exclusive; default tomorrow; at most ${MAX_RANGE_DAYS} days after from`,
-  })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 200' })
-  @ApiQuery({ name: 'offset', required: false, description: 'findings to skip, default 0' })
+  @ApiDayRangePage('findings')
   @ApiOkResponse({ type: DataQualityDto, description: 'a page of the findings, with counts per KPI' })
-  @ApiInvalidQuery('from', 'to', 'limit', 'offset')
-  @ApiForbiddenPort()
-  @ApiUnknownPort()
   async dataQuality(
     @CurrentPrincipal() principal: Principal,
     @Param('port') port: string,
@@ -291,17 +290,11 @@ export class InsightsController {
     @Query('offset') offset?: string,
   ): Promise<DataQualityDto> {
     requireRead(principal, port);
-    const end = dateOf('to', to, new Date(Math.ceil(Date.now() / DAY) * DAY));
-    const all = await this.insights.dataQuality(port, dateOf('from', from, new Date(end.getTime() - 30 * DAY)), end);
-    const first = boundedInteger('offset', offset, 0, 0, 10_000_000);
+    const range = dayRangePage(from, to, limit, offset);
+    const all = await this.insights.dataQuality(port, range.from, range.to);
     const byKpi: Record<string, number> = {};
     for (const finding of all) for (const kpi of finding.kpis) byKpi[kpi] = (byKpi[kpi] ?? 0) + 1;
-    return {
-      port,
-      total: all.length,
-      byKpi,
-      findings: all.slice(first, first + boundedInteger('limit', limit, 200, 1, 1000)),
-    };
+    return { port, total: all.length, byKpi, findings: range.page(all) };
   }
 
   @Get('dead-letters')
