@@ -195,7 +195,25 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     const served = card.measures[0]!.kpis.find((k) => k.kpi === 'm1.instant_share')!;
     expect({ value: served.value, samples: served.samples }).toEqual({ value: topic.value, samples: topic.samples });
     expect(card.coverage).toBeGreaterThan(0.5);
-    expect(card.measures.find((m) => m.measure === 11)!.basis).toBe('status');
+    const m11 = card.measures.find((m) => m.measure === 11)!;
+    expect(m11.basis).toBe('status');
+
+    // A later week with no event at the port: every measure scores from its latest status
+    // report before the week's end (SPEC §4), the index from those; nothing is stored for it.
+    const later = (await (
+      await fetch(`${stack.api}/v1/ports/CNSHA/scorecard?grain=week&date=2026-12-15`, {
+        headers: authorized(stack.adminKey),
+      })
+    ).json()) as typeof card;
+    const fromStatus = later.measures.filter((m) => m.basis === 'status');
+    expect(later.measures.find((m) => m.measure === 11)).toMatchObject({ score: m11.score, basis: 'status' });
+    expect(later.measures.every((m) => m.basis === 'status' || (m.basis === 'none' && m.score === null))).toBe(true);
+    expect(later.coverage).toBeCloseTo(fromStatus.length / 29, 12);
+    expect(later.index).toBeCloseTo(fromStatus.reduce((sum, m) => sum + m.score!, 0) / fromStatus.length, 9);
+    const heatMap = (await (
+      await fetch(`${stack.api}/v1/scores?grain=week&date=2026-12-15`, { headers: authorized(stack.adminKey) })
+    ).json()) as { ports: Array<{ port: string; index: number | null }> };
+    expect(heatMap.ports.find((p) => p.port === 'CNSHA')!.index).toBeCloseTo(later.index!, 9);
   });
 
   it('applies a catalogue upgrade by recomputing every window while ingestion goes on', async () => {

@@ -16,6 +16,7 @@ import type { Port, PortRegistry } from '@portscore/contracts';
 import type { DeadLetterRow, DrillDownCase, InsightsReader, RankingRow, SeriesPoint } from '@portscore/persistence';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
+import { scoresFromStatuses } from '../status-scores';
 
 const DAY = 86_400_000;
 export const MAX_SERIES_POINTS = 400;
@@ -124,8 +125,12 @@ export class InsightsService {
       grain,
       windows.map(({ port, window }) => ({ port: port.id, windowStart: window.start })),
     );
-    const byPort = new Map<string, typeof rows>();
+    const byPort = new Map<string, Array<Omit<(typeof rows)[number], 'port'>>>();
     for (const row of rows) byPort.set(row.port, [...(byPort.get(row.port) ?? []), row]);
+    const unscored = windows.filter(({ port }) => !byPort.has(port.id));
+    const statuses = await this.reader.statusReports(unscored.map(({ port }) => port.id));
+    for (const { port, window } of unscored)
+      byPort.set(port.id, scoresFromStatuses(this.catalogue(), port.id, window, statuses.get(port.id)!));
     const measures = this.catalogue().measures.length;
     return {
       grain,
@@ -160,7 +165,17 @@ export class InsightsService {
       port: port.id,
       windowStart: windowOfLocalDate(date, port.timeZone, grain)!.start,
     }));
-    const rows = new Map((await this.reader.ranking(measure, grain, windows)).map((row) => [row.port, row]));
+    const rows = new Map<string, { score: number | null; coverage: number | null }>(
+      (await this.reader.ranking(measure, grain, windows)).map((row) => [row.port, row]),
+    );
+    const unscored = this.ports.ports.filter((port) => !rows.has(port.id));
+    const statuses = await this.reader.statusReports(unscored.map((port) => port.id));
+    for (const port of unscored) {
+      const window = windowOfLocalDate(date, port.timeZone, grain)!;
+      const scores = scoresFromStatuses(this.catalogue(), port.id, window, statuses.get(port.id)!);
+      const row = scores.find((s) => s.measure === measure)!;
+      rows.set(port.id, { score: row.score, coverage: measure === 0 ? row.coverage : null });
+    }
     const ranked = this.ports.ports
       .map((port) => {
         const window = windowOfLocalDate(date, port.timeZone, grain)!;

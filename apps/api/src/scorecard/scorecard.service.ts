@@ -10,6 +10,7 @@ import type { Port, PortRegistry } from '@portscore/contracts';
 import type { ScorecardReader } from '@portscore/persistence';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
+import { scoresFromStatuses } from '../status-scores';
 import type { MeasureScoreDto, ScorecardDto } from './scorecard.dto';
 
 /** A port's scorecard for one window: every measure of the catalogue, with its KPIs and score. */
@@ -27,10 +28,14 @@ export class ScorecardService {
     if (!isGrain(grain)) throw new ApiException(ApiErrorCode.InvalidQuery, `grain: must be day, week or month`);
     const catalogue = this.catalogueInForce();
     const window = this.window(port, grain, dateText);
-    const [indicatorRows, scoreRows] = await Promise.all([
+    const [indicatorRows, storedScores] = await Promise.all([
       this.reader.indicatorsOfWindow(port.id, grain, window.start),
       this.reader.scoresOfWindow(port.id, grain, window.start),
     ]);
+    const scoreRows =
+      storedScores.length > 0
+        ? storedScores
+        : scoresFromStatuses(catalogue, port.id, window, (await this.reader.statusReports([port.id])).get(port.id)!);
     const stored = new Map(indicatorRows.map((row) => [row.kpi, row]));
     const scores = new Map(scoreRows.map((row) => [row.measure, row]));
     const measures: MeasureScoreDto[] = catalogue.measures.map((measure) => {

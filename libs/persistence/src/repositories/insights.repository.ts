@@ -1,5 +1,7 @@
-import type { CaseRecord, Grain, Sample } from '@portscore/catalogue';
+import type { CaseRecord, Grain, MeasureStatus, Sample } from '@portscore/catalogue';
 import type { DataSource } from 'typeorm';
+
+import { statusReports } from './status-reports';
 
 export interface SeriesPoint {
   windowStart: string;
@@ -53,6 +55,8 @@ export interface InsightsReader {
     grain: Grain,
     windows: Array<{ port: string; windowStart: Date }>,
   ): Promise<Array<{ port: string; measure: number; score: number | null; basis: string; coverage: number | null }>>;
+  /** Every status report of each port. */
+  statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>>;
   /** Scores of measure (0: port index) for the given window of each port. */
   ranking(measure: number, grain: Grain, windows: Array<{ port: string; windowStart: Date }>): Promise<RankingRow[]>;
   casesOfWindow(
@@ -213,6 +217,10 @@ export class PgInsightsReader implements InsightsReader {
       cases.set(row.case_id, entry);
     }
     return { total: Number(n), cases: [...cases.values()] };
+  }
+
+  statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+    return statusReports((sql, parameters) => this.dataSource.query(sql, parameters), ports);
   }
 
   async samplesOfWindow(port: string, kpi: string, start: Date, end: Date): Promise<CaseSample[]> {

@@ -1,6 +1,8 @@
+import type { MeasureStatus } from '@portscore/catalogue';
 import type { DataSource } from 'typeorm';
 
 import { IndicatorEntity } from '../entities/indicator.entity';
+import { statusReports } from './status-reports';
 
 export interface StoredScore {
   /** 1–29, or 0 for the port index. */
@@ -14,6 +16,8 @@ export interface StoredScore {
 export interface ScorecardReader {
   indicatorsOfWindow(port: string, grain: string, windowStart: Date): Promise<IndicatorEntity[]>;
   scoresOfWindow(port: string, grain: string, windowStart: Date): Promise<StoredScore[]>;
+  /** Every status report of each port. */
+  statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>>;
 }
 
 export class PgScorecardReader implements ScorecardReader {
@@ -32,5 +36,9 @@ export class PgScorecardReader implements ScorecardReader {
       [port, grain, windowStart.toISOString()],
     );
     return rows.map((row) => ({ ...row, measure: Number(row.measure) }));
+  }
+
+  statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+    return statusReports((sql, parameters) => this.dataSource.query(sql, parameters), ports);
   }
 }

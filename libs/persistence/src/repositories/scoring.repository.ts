@@ -8,7 +8,6 @@ import type {
   ScoredKpi,
   Sample,
   ScoreMessage,
-  StatusLevel,
   TimeWindow,
   WindowScores,
   WindowStats,
@@ -16,6 +15,8 @@ import type {
 import { caseKey, emptyWindowStats, indicatorKey, scoreKey } from '@portscore/catalogue';
 import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+
+import { statusReports } from './status-reports';
 
 export interface CaseRef {
   port: string;
@@ -696,25 +697,8 @@ class PgScoringUnit implements ScoringUnit {
     return result;
   }
 
-  async loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
-    const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
-    if (ports.length === 0) return result;
-    const rows: Array<{ port: string; at: Date; attrs: { measure: number; level: StatusLevel }; event_key: string }> =
-      await this.manager.query(
-        `SELECT port, at, attrs, event_key FROM case_milestone
-          WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
-        [ports],
-      );
-    for (const row of rows) {
-      const status = {
-        measure: Number(row.attrs.measure),
-        level: row.attrs.level,
-        at: row.at,
-        eventKey: row.event_key,
-      };
-      result.get(row.port)?.push(status);
-    }
-    return result;
+  loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+    return statusReports((sql, parameters) => this.manager.query(sql, parameters), ports);
   }
 
   async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
