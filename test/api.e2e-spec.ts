@@ -318,8 +318,11 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
 
   it('serves the OpenAPI document without a key', async () => {
     const document = (await (await fetch(`${stack.api}/docs/openapi.json`)).json()) as {
-      paths: Record<string, unknown>;
+      paths: Record<string, { get?: { security?: unknown[] } }>;
     };
+    // Probes and scrapers have no key.
+    for (const path of ['/health', '/ready', '/metrics']) expect(document.paths[path]!.get!.security).toEqual([]);
+    expect(document.paths['/v1/catalogue']!.get!.security).not.toEqual([]);
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/v1/ports/{port}/scorecard',

@@ -51,6 +51,11 @@ async function main(): Promise<void> {
       .setDescription('Port scores against the 29 measures of the 2024 cross-border trade facilitation action.')
       .build(),
   );
+  // Health, readiness and metrics answer without a key (probes and scrapers have none).
+  for (const path of ['/health', '/ready', '/metrics']) {
+    const operation = document.paths[path]?.get;
+    if (operation) operation.security = [];
+  }
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   // The dashboard: static files; it asks for an API key and calls the API like any client.
   app.use(
