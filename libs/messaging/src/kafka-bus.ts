@@ -34,7 +34,7 @@ export interface KafkaBusOptions {
  */
 export class KafkaBus implements MessagePublisher {
   private readonly kafka: Kafka;
-  private producer: Producer | undefined;
+  private producer: Promise<Producer> | undefined;
   private readonly consumers: Consumer[] = [];
   private pingAdmin: Admin | undefined;
 
@@ -46,7 +46,8 @@ export class KafkaBus implements MessagePublisher {
       logCreator: quietTransientErrors(options.service ?? options.clientId),
       ...(options.ssl ? { ssl: Object.keys(options.ssl).length > 0 ? options.ssl : true } : {}),
       ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
-      retry: { initialRetryTime: 200, retries: 10 },
+      // Waits growing to 5 s: a broker back from a restart is found within seconds.
+      retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5000 },
     });
   }
 
@@ -123,7 +124,8 @@ export class KafkaBus implements MessagePublisher {
    */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const producer = await this.connectedProducer();
+    const connecting = this.connectedProducer();
+    const producer = await connecting;
     let slice: OutgoingMessage[] = [];
     let bytes = 0;
     const send = async () => {
@@ -136,13 +138,23 @@ export class KafkaBus implements MessagePublisher {
       slice = [];
       bytes = 0;
     };
-    for (const message of messages) {
-      const size = (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
-      if (bytes + size > PUBLISH_SLICE_BYTES) await send();
-      slice.push(message);
-      bytes += size;
+    try {
+      for (const message of messages) {
+        const size = (message.value?.length ?? 0) + (message.key?.length ?? 0) + 64;
+        if (bytes + size > PUBLISH_SLICE_BYTES) await send();
+        slice.push(message);
+        bytes += size;
+      }
+      await send();
+    } catch (error) {
+      // A producer that gave up may have left the broker with sequence numbers it did not see
+      // acknowledged: the next publish starts a new producer rather than reuse them.
+      if (this.producer === connecting) {
+        this.producer = undefined;
+        void producer.disconnect().catch(() => undefined);
+      }
+      throw error;
     }
-    await send();
   }
 
   /** Starts a consumer; the handler gets each fetched batch of a partition, in order. */
@@ -273,26 +285,31 @@ export class KafkaBus implements MessagePublisher {
       await this.pingAdmin.disconnect().catch(() => undefined);
       this.pingAdmin = undefined;
     }
-    if (this.producer) {
-      await this.producer.disconnect();
-      this.producer = undefined;
-    }
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer.catch(() => undefined))?.disconnect();
   }
 
-  private async connectedProducer(): Promise<Producer> {
-    if (!this.producer) {
+  /** The producer, connected once however many publish at the same time; a failed connection is tried again next time. */
+  private connectedProducer(): Promise<Producer> {
+    this.producer ??= (async () => {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Murmur2Partitioner,
-        // An idempotent producer keeps retrying (with capped backoff) rather than give up mid-sequence.
-        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
+        // Bounded, so that a broker away for long fails the publish (an outage the caller holds the
+        // work for, and the metrics show) instead of keeping it, and a database transaction, open.
+        retry: { retries: PUBLISH_RETRIES, maxRetryTime: 5000 },
       });
       await producer.connect();
-      this.producer = producer;
-    }
-    return this.producer;
+      return producer;
+    })();
+    const connecting = this.producer;
+    connecting.catch(() => {
+      if (this.producer === connecting) this.producer = undefined;
+    });
+    return connecting;
   }
 }
 
@@ -319,10 +336,14 @@ function decode(topic: string, partition: number, message: KafkaMessage): Incomi
 }
 
 const PUBLISH_SLICE_BYTES = 512 * 1024;
+/** A send's retries before it fails; each also reconnects with the client's retries (about a minute in all without a broker). */
+const PUBLISH_RETRIES = 3;
 
 /** Errors a client retries by itself while a broker starts or a group settles: not worth an ERROR line. */
 const TRANSIENT =
   /coordinator is loading|coordinator is not available|not the correct coordinator|no leader|leadership election|rebalanc/i;
+/** Said of every producer with bounded retries; ours is replaced after a failed send instead. */
+const EXPECTED_WARNINGS = /Limiting retries for the idempotent producer/;
 
 const LEVEL_NAMES: Record<number, string> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
 
@@ -337,6 +358,7 @@ const quietTransientErrors =
   ({ level, log }) => {
     const { message, error, ...rest } = log as { message: string; error?: string } & Record<string, unknown>;
     if (level <= logLevel.WARN && TRANSIENT.test(`${message} ${error ?? ''}`)) return;
+    if (EXPECTED_WARNINGS.test(message)) return;
     const kind = message.replace(/\d+/g, '#');
     const now = Date.now();
     const last = lastLogged.get(kind);
