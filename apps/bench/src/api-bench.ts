@@ -3,14 +3,10 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { BenchEnvironment, log, machine, option, ROOT, scorerEventsStored, waitForCount } from './bench-environment';
+import { loadPorts } from '@portscore/config';
 
-const HELP = `Usage: npm run bench:api [-- --ports N --days D --requests R]
-
-Measures API latency on a running stack: simulates D days (default 30) for N ports (default 20),
-lets the gateway and scorer process them, then sends R (default 400) month scorecard requests
-one after another, round-robin over the ports, and prints p50 / p95 / p99 / max in ms. Last
-line: one JSON object.`;
+import type { BenchOptions } from './bench-arguments';
+import { BenchEnvironment, log, machine, ROOT, runBench, scorerEventsStored, waitForCount } from './bench-environment';
 
 function percentile(sorted: number[], fraction: number): number {
   const rank = fraction * (sorted.length - 1);
@@ -18,13 +14,11 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[low]! + (sorted[Math.ceil(rank)]! - sorted[low]!) * (rank - low);
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help')) return void console.log(HELP);
-  const ports = option(args, '--ports', 20);
-  const days = option(args, '--days', 30);
-  const requests = option(args, '--requests', 400);
-  const bench = await BenchEnvironment.open();
+async function main({
+  numbers: { ports, days, requests },
+  ...output
+}: BenchOptions<'ports' | 'days' | 'requests'>): Promise<void> {
+  const bench = await BenchEnvironment.open(output);
   try {
     const apiPort = '3990';
     const scorerHttpPort = 3991;
@@ -101,7 +95,14 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`[bench] ${(error as Error).message}`);
-  process.exit(1);
-});
+// `portscore simulate --ports N` simulates at most the registered ports.
+const registered = loadPorts(`${ROOT}/seeds`).ports.length;
+runBench(
+  'api',
+  {
+    ports: { default: 20, min: 1, max: registered },
+    days: { default: 30, min: 1 },
+    requests: { default: 400, min: 1 },
+  },
+  main,
+);

@@ -9,11 +9,35 @@ import { ensureDatabase, migrate } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
 import { Client } from 'pg';
 
+import {
+  asksForHelp,
+  type BenchOptions,
+  parseBenchArguments,
+  UsageError,
+  type WholeNumberOption,
+} from './bench-arguments';
+
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 export function log(line: string): void {
   console.error(`[bench] ${line}`);
 }
+
+/** What each service the bench starts is asked for (the bench's --profile and --logs). */
+export interface ServiceOutput {
+  /** Each service writes a V8 CPU profile (open in Chrome DevTools) when it exits. */
+  profile: boolean;
+  /** Each service logs each batch into test-artifacts/logs/bench-<service>.log. */
+  logs: boolean;
+}
+
+/** The run's environment, for a signal or a service that dies to close; `starting` until it is there. */
+let starting: Promise<BenchEnvironment> | undefined;
+let current: BenchEnvironment | undefined;
+let stopping = false;
+
+/** How long a service may take to drain after SIGTERM (its own limit is 25 s) before it is killed. */
+const SERVICE_STOP_MS = 30_000;
 
 /**
  * A throwaway place to measure in: fresh topics (suffixed with the run id) and a fresh database on
@@ -25,10 +49,14 @@ export class BenchEnvironment {
   readonly database: Client;
   private readonly children: ChildProcess[] = [];
   private closing = false;
+  private closed: Promise<void> | undefined;
+  private databaseCreated = false;
+  private topicsCreated = false;
 
   private constructor(
     readonly runId: string,
     readonly infrastructure: LocalInfrastructure,
+    private readonly output: ServiceOutput,
   ) {
     this.topics = {
       TOPIC_FILINGS: `sw.filings.v1.${runId}`,
@@ -41,21 +69,37 @@ export class BenchEnvironment {
     this.database = new Client({ connectionString: infrastructure.databaseUrl });
   }
 
-  static async open(partitions = 4): Promise<BenchEnvironment> {
+  static async open(output: ServiceOutput, partitions = 4): Promise<BenchEnvironment> {
     const runId = `b${Date.now()}`;
-    const environment = new BenchEnvironment(runId, await localInfrastructure(ROOT, `portscore_bench_${runId}`, log));
-    await ensureDatabase(environment.infrastructure.databaseUrl);
-    await migrate(environment.infrastructure.databaseUrl);
-    await environment.database.connect();
-    await environment.bus.ensureTopics(
-      Object.entries(environment.topics).map(([name, topic]) => ({
-        topic,
-        partitions,
-        maxMessageBytes: 8 * 1024 * 1024,
-        compacted: name === 'TOPIC_INDICATORS' || name === 'TOPIC_SCORES',
-      })),
+    starting = localInfrastructure(ROOT, `portscore_bench_${runId}`, log).then(
+      (infrastructure) => (current = new BenchEnvironment(runId, infrastructure, output)),
     );
+    const environment = await starting;
+    // Whatever fails from here on, what was started or created so far does not stay behind.
+    try {
+      if (stopping) throw new Error('stopped before the bench environment was ready');
+      await ensureDatabase(environment.infrastructure.databaseUrl);
+      environment.databaseCreated = true;
+      await migrate(environment.infrastructure.databaseUrl);
+      await environment.database.connect();
+      environment.topicsCreated = true;
+      await environment.bus.ensureTopics(
+        Object.entries(environment.topics).map(([name, topic]) => ({
+          topic,
+          partitions,
+          maxMessageBytes: 8 * 1024 * 1024,
+          compacted: name === 'TOPIC_INDICATORS' || name === 'TOPIC_SCORES',
+        })),
+      );
+    } catch (error) {
+      await environment.close();
+      throw error;
+    }
     return environment;
+  }
+
+  get databaseName(): string {
+    return `portscore_bench_${this.runId}`;
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -65,24 +109,22 @@ export class BenchEnvironment {
       DATABASE_URL: this.infrastructure.databaseUrl,
       KAFKA_CLIENT_ID: `portscore-${this.runId}`,
       ...this.topics,
-      // --logs: every service logs each batch into test-artifacts/logs/bench-<service>.log.
-      LOG_LEVEL: process.argv.includes('--logs') ? 'info' : 'warn',
+      LOG_LEVEL: this.output.logs ? 'info' : 'warn',
       NO_COLOR: '1',
     };
   }
 
   /** Starts a built service (gateway, scorer, api) as its own process. */
   spawn(service: ServiceName, extraEnv: Record<string, string> = {}): ChildProcess {
-    // --profile: each service writes a V8 CPU profile (open in Chrome DevTools) when it exits.
-    const profile = process.argv.includes('--profile')
+    const profile = this.output.profile
       ? [
           '--cpu-prof',
           `--cpu-prof-dir=${join(ROOT, 'test-artifacts', 'profiles')}`,
           `--cpu-prof-name=${service}.cpuprofile`,
         ]
       : [];
-    if (process.argv.includes('--logs')) mkdirSync(join(ROOT, 'test-artifacts', 'logs'), { recursive: true });
-    const logs = process.argv.includes('--logs')
+    if (this.output.logs) mkdirSync(join(ROOT, 'test-artifacts', 'logs'), { recursive: true });
+    const logs = this.output.logs
       ? openSync(join(ROOT, 'test-artifacts', 'logs', `bench-${service}.log`), 'w')
       : 'ignore';
     // SERVICE_NODE_OPTIONS: more Node.js options for the services only, after their own.
@@ -94,10 +136,7 @@ export class BenchEnvironment {
     this.children.push(child);
     child.once('exit', (code, signal) => {
       if (this.closing) return;
-      console.error(
-        `[bench] the ${service} exited (${signal ?? `code ${code}`}) before the bench ended; see its output above`,
-      );
-      process.exit(1);
+      stopBench(`the ${service} exited (${signal ?? `code ${code}`}) before the bench ended; see its output above`, 1);
     });
     return child;
   }
@@ -106,30 +145,108 @@ export class BenchEnvironment {
     return Number((await this.database.query(sql)).rows[0].n);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the services, removes the topics and the database, and stops the broker and database
+   * server this run started. Every step is tried even when one before it failed; what could not
+   * be removed is named. Closing again waits for the same close.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
     this.closing = true;
-    await Promise.all(
-      this.children.map(
-        (child) =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all(this.children.map(stopService));
+    const leftBehind: string[] = [];
+    const attempt = async (what: string, step: () => Promise<unknown>) => {
+      try {
+        await step();
+      } catch (error) {
+        leftBehind.push(`${what} (${(error as Error).message})`);
+      }
+    };
     await this.database.end().catch(() => undefined);
     // Readers stop before their topics go, so they do not log fetch errors on the way out.
-    await this.bus.disconnect();
-    await this.bus.deleteTopics(Object.values(this.topics)).catch(() => undefined);
+    await attempt('the Kafka connections', () => this.bus.disconnect());
+    if (this.topicsCreated) {
+      await attempt(`the topics *.${this.runId}`, () => this.bus.deleteTopics(Object.values(this.topics)));
+    }
+    if (this.databaseCreated) await attempt(`the database ${this.databaseName}`, () => this.dropDatabase());
+    await attempt('the broker or database server this run started', () => this.infrastructure.stop());
+    if (leftBehind.length > 0) log(`could not remove or stop: ${leftBehind.join('; ')}`);
+  }
+
+  private async dropDatabase(): Promise<void> {
     const admin = new Client({
       connectionString: this.infrastructure.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, '/postgres'),
     });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS portscore_bench_${this.runId} WITH (FORCE)`);
-    await admin.end();
-    await this.infrastructure.stop();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
   }
+}
+
+function stopService(child: ChildProcess): Promise<void> {
+  return new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), SERVICE_STOP_MS).unref();
+  });
+}
+
+/**
+ * Ends the run early (Ctrl-C, SIGTERM, a service that died): closes the environment, which stops
+ * every service, the broker and database server this run started, and removes its topics and
+ * database, then exits with `status`. Only the first reason counts.
+ */
+function stopBench(reason: string, status: number): void {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}; stopping what the bench started and removing its database and topics`);
+  void (async () => {
+    // A broker or database server being started is waited for, so that it can be stopped.
+    await starting?.catch(() => undefined);
+    await current?.close().catch((error: unknown) => log(`cleaning up failed: ${(error as Error).message}`));
+    log(`stopped; exit status ${status}`);
+    process.exit(status);
+  })();
+}
+
+/**
+ * Runs a bench's main with its options from the command line: `--help` / `-h` prints the usage
+ * (apps/bench/usage/<bench>.txt); a command line that does not fit it exits 2 with the usage;
+ * Ctrl-C or SIGTERM stops the run and cleans up (exit 130 / 143).
+ */
+export function runBench<Name extends string>(
+  bench: 'pipeline' | 'gateway' | 'scorer' | 'api',
+  numbers: Record<Name, WholeNumberOption>,
+  main: (options: BenchOptions<Name>) => Promise<void>,
+): void {
+  const args = process.argv.slice(2);
+  const usage = readFileSync(join(ROOT, 'apps', 'bench', 'usage', `${bench}.txt`), 'utf8');
+  if (asksForHelp(args)) return void process.stdout.write(usage);
+  let options: BenchOptions<Name>;
+  try {
+    options = parseBenchArguments(args, numbers);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`[bench] ${error.message}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  process.on('SIGINT', () => stopBench('interrupted (SIGINT)', 130));
+  process.on('SIGTERM', () => stopBench('terminated (SIGTERM)', 143));
+  main(options).catch((error: unknown) => {
+    // Stopping: the services and connections going away fail whatever main was waiting for.
+    if (stopping) return;
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
 }
 
 /** The CPU time of each part of the system under test, in seconds (user + system, from /proc). */
@@ -249,13 +366,6 @@ export function rssKb(pid: number | undefined): number {
 
 export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
-}
-
-export function option(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
-  return value;
 }
 
 /** Publishes in slices with a progress line. */

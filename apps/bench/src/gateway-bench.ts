@@ -1,31 +1,21 @@
 import 'reflect-metadata';
 
+import type { BenchOptions } from './bench-arguments';
 import {
   BenchEnvironment,
   cpuBetween,
   cpuSnapshot,
   log,
   machine,
-  option,
   publishAll,
   rssKb,
+  runBench,
   waitForCount,
 } from './bench-environment';
 import { gatewayLoad } from './filing-generator';
 
-const HELP = `Usage: npm run bench:gateway [-- --count N]
-
-Measures the ingest gateway alone: publishes N filings (default 200000; JSON and XML, one in 20
-a re-send, one in 20 invalid) to a fresh filings topic, then starts one gateway process and
-times how fast it validates, de-duplicates, forwards and records them, and the CPU seconds it
-and PostgreSQL (when it runs on this machine) used meanwhile. Uses KAFKA_BROKERS and
-DATABASE_URL when set, else the local broker and PostgreSQL. Last line: one JSON object.`;
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help')) return void console.log(HELP);
-  const count = option(args, '--count', 200_000);
-  const bench = await BenchEnvironment.open();
+async function main({ numbers: { count }, ...output }: BenchOptions<'count'>): Promise<void> {
+  const bench = await BenchEnvironment.open(output);
   try {
     const publishSeconds = await publishAll(
       bench.bus,
@@ -71,7 +61,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`[bench] ${(error as Error).message}`);
-  process.exit(1);
-});
+runBench('gateway', { count: { default: 200_000, min: 1 } }, main);

@@ -11,6 +11,7 @@ import type { OutgoingMessage } from '@portscore/messaging';
 import { simulate } from '@portscore/simulator';
 import type { Client } from 'pg';
 
+import type { BenchOptions } from './bench-arguments';
 import {
   BenchEnvironment,
   cpuBetween,
@@ -18,54 +19,23 @@ import {
   cpuSnapshot,
   log,
   machine,
-  option,
   ROOT,
   rssKb,
+  runBench,
   scorerEventsStored,
 } from './bench-environment';
-
-const HELP = `Usage: npm run bench [-- --events N] [--ports P] [--rate R] [--latency-seconds S] [--profile] [--logs]
-
-The whole pipeline on this machine: starts the local Kafka broker and PostgreSQL (or uses
-KAFKA_BROKERS and DATABASE_URL), a gateway and a scorer, and measures
-
-  1. throughput: N simulator filings of every type (default 1,000,000) across P ports (default
-     50) published as fast as the broker takes them; events/s from the first publish until every
-     event is stored (the scorer's events-scored counter) and the outbox is empty (every
-     indicator update published; polled every 250 ms);
-  2. latency: R filings/s (default 2,000) offered for S seconds (default 30) while probe cases of
-     measure 1 are filed ten times a second on a port of their own; p50/p99 from publishing a
-     probe to the indicator update (on sw.indicators.v1, by its record timestamp) that counts it;
-  3. peak RSS of the gateway and the scorer, and the CPU seconds the gateway, the scorer,
-     PostgreSQL, the broker and the bench's own publishing used during the throughput phase
-     (from /proc; PostgreSQL and Kafka only when they run on this machine) in the throughput
-     phase and in the latency phase;
-  4. the ceiling: Kafka's own ConsumerPerformance tool reading the same N filings from the same
-     topic on the same machine, and the ratio of the pipeline's throughput to it.
-
-Prints a table and, as its last line, one JSON object with every figure; writes the figures and
-the machine into docs/benchmarks.md (between the "latest run" markers). --profile writes a V8 CPU
-profile per service into test-artifacts/profiles/; --logs keeps each service's log (one line per batch)
-in test-artifacts/logs/bench-<service>.log.
-
-The services run with the Node.js options they are deployed with (the gateway and the scorer
-with --max-old-space-size=192); SERVICE_NODE_OPTIONS="..." adds options after those.`;
+import { offeredDueBy, SENDS_PER_SECOND } from './offered-load';
+import { progressReporter } from './progress';
 
 const LATEST_START = '<!-- bench:latest:start -->';
 const LATEST_END = '<!-- bench:latest:end -->';
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help')) return void console.log(HELP);
-  const total = option(args, '--events', 1_000_000);
-  const portCount = option(args, '--ports', 50);
-  const rate = option(args, '--rate', 2000);
-  const latencySeconds = option(args, '--latency-seconds', 30);
+const registry = loadPorts(`${ROOT}/seeds`);
 
-  const registry = loadPorts(`${ROOT}/seeds`);
-  if (portCount < 2 || portCount > registry.ports.length) {
-    throw new Error(`--ports must be from 2 to ${registry.ports.length} (the registered ports)`);
-  }
+type PipelineOption = 'events' | 'ports' | 'rate' | 'latency-seconds';
+
+async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promise<void> {
+  const { events: total, ports: portCount, rate, 'latency-seconds': latencySeconds } = numbers;
   const chosen = registry.ports.slice(0, portCount);
   const probePort = chosen.at(-1)!;
   const end = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
@@ -88,7 +58,7 @@ async function main(): Promise<void> {
   const offered = simulated.slice(total, wanted).map(toMessage);
   simulated.length = 0;
 
-  const bench = await BenchEnvironment.open();
+  const bench = await BenchEnvironment.open(output);
   try {
     const http = { gateway: 3981, scorer: 3982 };
     const gateway = bench.spawn('gateway', { GATEWAY_HTTP_PORT: String(http.gateway) });
@@ -110,7 +80,12 @@ async function main(): Promise<void> {
       if (start % 100_000 === 0) log(`published ${start + Math.min(5000, bulk.length - start)}/${total}`);
     }
     const publishedAt = Date.now();
-    await until('the gateway has handled every filing', async () => (await ingested(bench)) >= total);
+    await until(
+      'the gateway has handled every filing',
+      async () => (await ingested(bench)) >= total,
+      progressReporter('gateway: filings handled', total, started),
+      () => ingested(bench),
+    );
     const gatewayDoneAt = Date.now();
     const accepted = await bench.count(
       `SELECT coalesce(sum(count), 0) AS n FROM ingest_count WHERE outcome = 'accepted'`,
@@ -118,7 +93,7 @@ async function main(): Promise<void> {
     await until(
       'the scorer has stored and published everything',
       async () => (await scorerEventsStored(http.scorer)) >= accepted && (await pending(bench)) === 0,
-      (done) => `scorer: ${done} events stored`,
+      progressReporter('scorer: events stored', accepted, started),
       () => scorerEventsStored(http.scorer),
     );
     // The outbox is empty once the last update is on the topics; polled every 250 ms.
@@ -153,14 +128,14 @@ async function main(): Promise<void> {
     });
     const decided = new Date(Date.now() - 5 * 60_000);
     const probeSent: number[] = [];
-    log(`offering ${rate} filings/s for ${latencySeconds} s with 10 probes/s`);
+    log(`offering ${rate} filings/s for ${latencySeconds} s with ${SENDS_PER_SECOND} probes/s`);
     const cpuAtLatencyStart = await cpuSnapshot(bench.database, services);
     const latencyStart = Date.now();
     let sent = 0;
-    for (let tick = 0; tick < latencySeconds * 10; tick += 1) {
-      const due = latencyStart + tick * 100;
+    for (let send = 0; send < latencySeconds * SENDS_PER_SECOND; send += 1) {
+      const due = latencyStart + (send * 1000) / SENDS_PER_SECOND;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
-      const slice = offered.slice(sent, sent + rate / 10);
+      const slice = offered.slice(sent, offeredDueBy(rate, send));
       sent += slice.length;
       const k = probeSent.length + 1;
       probeSent.push(Date.now());
@@ -170,7 +145,7 @@ async function main(): Promise<void> {
     const latencyCpu = cpuBetween(cpuAtLatencyStart, await cpuSnapshot(bench.database, services));
     const latencyPhaseSeconds = round((Date.now() - latencyStart) / 1000, 1);
     const inOrder = probeSent.map((at, k) => arrivals[k]! - at);
-    if (process.argv.includes('--logs')) {
+    if (output.logs) {
       // Each probe's latency in the order sent: shows whether slow ones cluster in time.
       writeFileSync(join(ROOT, 'test-artifacts', 'logs', 'bench-probes.json'), JSON.stringify(inOrder));
     }
@@ -361,7 +336,14 @@ function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
 }
 
-main().catch((error: unknown) => {
-  console.error('bench failed:', error);
-  process.exit(1);
-});
+runBench<PipelineOption>(
+  'pipeline',
+  {
+    events: { default: 1_000_000, min: 1 },
+    // At least one port of traffic beside the probes' port, all of them registered.
+    ports: { default: 50, min: 2, max: registry.ports.length },
+    rate: { default: 2000, min: 1 },
+    'latency-seconds': { default: 30, min: 1 },
+  },
+  main,
+);

@@ -5,44 +5,35 @@ import { loadPorts } from '@portscore/config';
 import { FilingValidator } from '@portscore/contracts';
 import { simulate } from '@portscore/simulator';
 
+import type { BenchOptions } from './bench-arguments';
 import {
   BenchEnvironment,
   cpuBetween,
   cpuSnapshot,
   log,
   machine,
-  option,
   publishAll,
   ROOT,
   rssKb,
+  runBench,
   scorerEventsStored,
   waitForCount,
 } from './bench-environment';
 
-const HELP = `Usage: npm run bench:scorer [-- --ports N --days D]
+const registry = loadPorts(`${ROOT}/seeds`);
 
-Measures the scorer alone: simulates D days (default 30) of traffic for N ports (default 14),
-validates it into canonical events, publishes those to a fresh events topic, then starts one
-scorer process and times how fast it stores events, recomputes the windows they touch and saves
-indicators and scores; also the CPU seconds the scorer and PostgreSQL (when it runs on this
-machine) used meanwhile, which vary less from run to run than the time. Uses KAFKA_BROKERS and DATABASE_URL when set, else the local broker and
-PostgreSQL. Last line: one JSON object.`;
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args.includes('--help')) return void console.log(HELP);
-  const registry = loadPorts(`${ROOT}/seeds`);
+async function main({ numbers, ...output }: BenchOptions<'ports' | 'days'>): Promise<void> {
   const end = new Date('2026-11-01T00:00:00Z');
-  const ports = registry.ports.slice(0, option(args, '--ports', registry.ports.length)).map((p) => ({
+  const ports = registry.ports.slice(0, numbers.ports).map((p) => ({
     id: p.id,
     kind: p.kind,
     offsetMinutes: offsetMinutes(end, p.timeZone),
   }));
   const validator = new FilingValidator({ ports: registry, maxBytes: 1 << 20, maxFutureMs: 0, now: () => end });
-  const filings = simulate({ ports, days: option(args, '--days', 30), end, seed: 1, perPortDay: 120 });
+  const filings = simulate({ ports, days: numbers.days, end, seed: 1, perPortDay: 120 });
   const events = filings.map((f) => validator.validate({ value: Buffer.from(JSON.stringify(f)), headers: {} }));
   const distinct = new Set(events.map((e) => `${e.source} ${e.id}`)).size;
-  const bench = await BenchEnvironment.open();
+  const bench = await BenchEnvironment.open(output);
   try {
     await publishAll(
       bench.bus,
@@ -96,7 +87,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`[bench] ${(error as Error).message}`);
-  process.exit(1);
-});
+runBench(
+  'scorer',
+  {
+    ports: { default: registry.ports.length, min: 1, max: registry.ports.length },
+    days: { default: 30, min: 1 },
+  },
+  main,
+);

@@ -1,12 +1,23 @@
 import { ConfigurationError, loadConfig, type PortscoreConfig } from './portscore-config';
+import { checkSeeds } from './seeds';
 
 /**
- * Loads and validates configuration for a service's main(); on a bad value prints what is wrong
- * and exits with status 78 (EX_CONFIG) instead of starting half-configured.
+ * Loads and validates configuration, seed files included, for a service's main(); throws a
+ * ConfigurationError naming every problem.
+ */
+export function loadServiceConfig(env: Record<string, string | undefined> = process.env): PortscoreConfig {
+  const config = loadConfig(env);
+  checkSeeds(config.seedsDir);
+  return config;
+}
+
+/**
+ * Loads and validates configuration for a service's main(); on a bad value or a missing seed file
+ * prints what is wrong and exits with status 78 (EX_CONFIG) instead of starting half-configured.
  */
 export function configOrExit(service: string): PortscoreConfig {
   try {
-    return loadConfig();
+    return loadServiceConfig();
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`${service}: ${error.message}`);

@@ -56,6 +56,31 @@ describe('loadConfig', () => {
       'KAFKA_SSL_KEY_FILE=/nowhere/client.key: no such file',
     );
   });
+
+  it('refuses a smallest fetch larger than the largest, naming both settings', () => {
+    expect(() => loadConfig({ CONSUMER_MIN_BATCH_BYTES: '1048576', CONSUMER_MAX_BATCH_BYTES: '524288' })).toThrow(
+      'CONSUMER_MIN_BATCH_BYTES=1048576 is more than CONSUMER_MAX_BATCH_BYTES=524288: ' +
+        'a fetch would wait for more than a partition may return; lower the first or raise the second',
+    );
+    expect(() => loadConfig({ CONSUMER_MIN_BATCH_BYTES: String(8 * 1024 * 1024) })).toThrow(
+      'CONSUMER_MIN_BATCH_BYTES=8388608 is more than CONSUMER_MAX_BATCH_BYTES=4194304',
+    );
+    const equal = loadConfig({ CONSUMER_MIN_BATCH_BYTES: '524288', CONSUMER_MAX_BATCH_BYTES: '524288' });
+    expect([equal.consumerMinBatchBytes, equal.consumerMaxBatchBytes]).toEqual([524288, 524288]);
+  });
+
+  it('does not compare the batch sizes when one of them is itself bad', () => {
+    let error: unknown;
+    try {
+      loadConfig({ CONSUMER_MIN_BATCH_BYTES: String(8 * 1024 * 1024), CONSUMER_MAX_BATCH_BYTES: 'lots' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems).toEqual([
+      'CONSUMER_MAX_BATCH_BYTES=lots: expected a whole number from 65536 to 67108864',
+    ]);
+  });
 });
 
 describe('.env.example', () => {

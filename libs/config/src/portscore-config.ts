@@ -44,7 +44,7 @@ export interface PortscoreConfig {
   consumerMaxBatchBytes: number;
   /**
    * A fetch waits for this many bytes (or CONSUMER_MAX_WAIT_MS): fewer, larger batches, so fewer
-   * database commits (each one a disk flush) under a steady trickle.
+   * database commits (each one a disk flush) under a steady trickle. At most consumerMaxBatchBytes.
    */
   consumerMinBatchBytes: number;
   consumerMaxWaitMs: number;
@@ -150,6 +150,17 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
 
   const kafkaSecurity = security(read, problems);
 
+  const batchProblems = problems.length;
+  const consumerMaxBatchBytes = integer('CONSUMER_MAX_BATCH_BYTES', 64 * 1024, 64 * 1024 * 1024);
+  const consumerMinBatchBytes = integer('CONSUMER_MIN_BATCH_BYTES', 1, 64 * 1024 * 1024);
+  // Compared only when both are valid: a default standing in for a bad value would mislead.
+  if (problems.length === batchProblems && consumerMinBatchBytes > consumerMaxBatchBytes) {
+    problems.push(
+      `CONSUMER_MIN_BATCH_BYTES=${consumerMinBatchBytes} is more than CONSUMER_MAX_BATCH_BYTES=${consumerMaxBatchBytes}: ` +
+        'a fetch would wait for more than a partition may return; lower the first or raise the second',
+    );
+  }
+
   const config: PortscoreConfig = {
     kafkaBrokers,
     kafkaClientId: read('KAFKA_CLIENT_ID'),
@@ -172,8 +183,8 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     ingestMaxAttempts: integer('INGEST_MAX_ATTEMPTS', 1, 100),
     ingestRetryBaseMs: integer('INGEST_RETRY_BASE_MS', 1, 60_000),
     consumerConcurrency: integer('CONSUMER_CONCURRENCY', 1, 64),
-    consumerMaxBatchBytes: integer('CONSUMER_MAX_BATCH_BYTES', 64 * 1024, 64 * 1024 * 1024),
-    consumerMinBatchBytes: integer('CONSUMER_MIN_BATCH_BYTES', 1, 64 * 1024 * 1024),
+    consumerMaxBatchBytes,
+    consumerMinBatchBytes,
     consumerMaxWaitMs: integer('CONSUMER_MAX_WAIT_MS', 0, 10_000),
     outboxCompactEvery: integer('OUTBOX_COMPACT_EVERY', 0, 100_000_000),
     seedsDir: read('SEEDS_DIR'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ConfigurationError } from './portscore-config';
-import { loadCatalogue, loadPorts, seedsPath } from './seeds';
+import { checkSeeds, loadCatalogue, loadPorts, seedsPath } from './seeds';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -89,6 +89,31 @@ describe('seeds', () => {
     expect(problem).toContain(join(folder, 'no-such-seeds', 'ports.json'));
     expect(problem).toContain(join(ROOT, 'no-such-seeds', 'ports.json'));
     expect(problem).toContain('set SEEDS_DIR');
+  });
+
+  it('checks both seed files at once, naming SEEDS_DIR and the path tried for each', () => {
+    const missing = join(folder, 'nope');
+    const problem = problemOf(() => checkSeeds(missing));
+    expect(problem).toBe(
+      [
+        `SEEDS_DIR=${missing}: no ports.json at ${join(missing, 'ports.json')}; ` +
+          'set SEEDS_DIR to the folder that holds catalogue.json and ports.json',
+        `SEEDS_DIR=${missing}: no catalogue.json at ${join(missing, 'catalogue.json')}; ` +
+          'set SEEDS_DIR to the folder that holds catalogue.json and ports.json',
+      ].join('\n'),
+    );
+  });
+
+  it('names the file when catalogue.json is not a catalogue', () => {
+    writePorts(folder, [port('CNSHA')]);
+    writeFileSync(join(folder, 'catalogue.json'), JSON.stringify({ version: '1', measures: [] }));
+    expect(problemOf(() => checkSeeds(folder))).toBe(
+      `${join(folder, 'catalogue.json')}: catalogue: measures must list all 29 measures`,
+    );
+  });
+
+  it('accepts the seeds that come with Portscore', () => {
+    expect(() => checkSeeds(join(ROOT, 'seeds'))).not.toThrow();
   });
 
   it('looks for an absolute SEEDS_DIR there only', () => {

@@ -28,7 +28,13 @@ export function seedsPath(seedsDir: string, file: string): string {
 }
 
 export function loadCatalogue(seedsDir: string): MeasureCatalogue {
-  return new MeasureCatalogue(readSeed<Catalogue>(seedsPath(seedsDir, 'catalogue.json')));
+  const file = seedsPath(seedsDir, 'catalogue.json');
+  const data = readSeed<Catalogue>(file);
+  try {
+    return new MeasureCatalogue(data);
+  } catch (error) {
+    throw new ConfigurationError([`${file}: ${(error as Error).message}`]);
+  }
 }
 
 /** The registered ports; a port without a time zone is in Asia/Shanghai. */
@@ -48,6 +54,23 @@ export function loadPorts(seedsDir: string): PortRegistry {
   });
   if (problems.length > 0) throw new ConfigurationError(problems);
   return new PortRegistry(ports);
+}
+
+/**
+ * Reads both seed files, so that a wrong SEEDS_DIR or a broken file stops a service at start-up,
+ * before it waits for PostgreSQL and Kafka, with every problem named at once.
+ */
+export function checkSeeds(seedsDir: string): void {
+  const problems: string[] = [];
+  for (const load of [loadPorts, loadCatalogue]) {
+    try {
+      load(seedsDir);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
 }
 
 function readSeed<T>(file: string): T {

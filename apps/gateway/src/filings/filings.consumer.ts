@@ -1,4 +1,6 @@
-import { Controller, Inject, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { type BeforeApplicationShutdown, Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
@@ -7,15 +9,29 @@ import { CONFIG, countIngest, Metrics, OutageGuard, StoppedDuringOutage } from '
 import { FilingRejectCode } from '@portscore/contracts';
 
 /**
+ * The longest wait between two attempts at a failing batch, whatever INGEST_RETRY_BASE_MS and the
+ * attempt: the partition is not held up for long, and the wait stays far below setTimeout's limit
+ * of 2^31-1 ms (beyond it a timer fires at once).
+ */
+export const MAX_RETRY_WAIT_MS = 30_000;
+
+/** The wait after failed attempt `attempt` (1, 2, …): the base doubled each time, capped. */
+export function retryWaitMs(attempt: number, baseMs: number): number {
+  return Math.min(MAX_RETRY_WAIT_MS, baseMs * 2 ** (attempt - 1));
+}
+
+/**
  * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. While the
  * database or broker is unreachable the batch waits and retries (backpressure: nothing is
  * committed, nothing dead-lettered, heartbeats keep the partition). Any other failure is retried
  * a bounded number of times with growing waits, then the batch is dead-lettered
- * (retries_exhausted), so a partition is never blocked for good.
+ * (retries_exhausted), so a partition is never blocked for good. Shutdown ends a wait between
+ * attempts: the batch is left uncommitted and redelivered.
  */
 @Controller()
-export class FilingsConsumer {
+export class FilingsConsumer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(FilingsConsumer.name);
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly ingest: IngestFilingsUseCase,
@@ -23,6 +39,10 @@ export class FilingsConsumer {
     private readonly guard: OutageGuard,
     private readonly metrics: Metrics,
   ) {}
+
+  beforeApplicationShutdown(): void {
+    this.stopping.abort();
+  }
 
   @EventPattern('filings')
   async handle(@Payload() messages: IncomingMessage[]): Promise<void> {
@@ -68,11 +88,19 @@ export class FilingsConsumer {
       } catch (error) {
         if (error instanceof StoppedDuringOutage) throw error;
         lastError = error as Error;
-        const wait = this.config.ingestRetryBaseMs * 2 ** (attempt - 1);
+        if (attempt === this.config.ingestMaxAttempts) {
+          this.logger.warn(`batch at ${origin} failed (attempt ${attempt}): ${lastError.message}`);
+          break;
+        }
+        const wait = retryWaitMs(attempt, this.config.ingestRetryBaseMs);
         this.logger.warn(
           `batch at ${origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
         );
-        if (attempt < this.config.ingestMaxAttempts) await new Promise((resolve) => setTimeout(resolve, wait));
+        try {
+          await sleep(wait, undefined, { signal: this.stopping.signal });
+        } catch {
+          throw new Error(`stopping: the batch at ${origin} is left uncommitted, to be redelivered`);
+        }
       }
     }
     const detail = `failed ${this.config.ingestMaxAttempts} times; last error: ${lastError?.message}`;
