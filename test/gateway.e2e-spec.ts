@@ -247,6 +247,37 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     expect(second!.value.equals(first!.value)).toBe(true);
     expect(second!.headers['x-redriven-from']).toBe(`${stack.topics.deadLetters}/${first!.partition}/${first!.offset}`);
   });
+  it("holds a partition's position for one transaction at a time, so a second member sees what the first recorded", async () => {
+    const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
+    const store = new PgIngestStore(database);
+    const partition = { groupId: 'holding', topic: 'sw.filings.v1.holding', partition: 3 };
+    try {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const firstHeld = new Promise<void>((resolve) => (held = resolve));
+      const first = store.transaction(async (unit) => {
+        const before = await unit.holdPosition(partition);
+        held();
+        await released;
+        await unit.record({ counts: [], position: { ...partition, nextOffset: '40' } });
+        return before;
+      });
+      await firstHeld;
+      let secondDone = false;
+      const second = store.transaction((unit) => unit.holdPosition(partition)).finally(() => (secondDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(secondDone).toBe(false);
+      release();
+      expect(await first).toBeUndefined();
+      expect(await second).toBe('40');
+      // Another partition is not held by it.
+      expect(await store.transaction((unit) => unit.holdPosition({ ...partition, partition: 4 }))).toBeUndefined();
+    } finally {
+      await database.destroy();
+    }
+  });
+
   it('claims receipts inside the batch transaction: a concurrent claim of a key waits for its outcome', async () => {
     const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
     const store = new PgIngestStore(database);

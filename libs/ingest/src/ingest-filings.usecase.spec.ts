@@ -12,17 +12,28 @@ import type {
 import type { IncomingFiling } from './ingest-filings.command';
 import { IngestFilingsUseCase } from './ingest-filings.usecase';
 
-/** Keeps what a transaction claimed and recorded only if its work returns, like the database. */
+/**
+ * Keeps what a transaction claimed and recorded only if its work returns, like the database; one
+ * transaction at a time, as the partition lock makes them for one partition.
+ */
 class MemoryIngestStore implements IngestStore {
   receipts = new Map<string, string>();
   totals = new Map<string, number>();
   positions = new Map<string, string>();
+  private last: Promise<unknown> = Promise.resolve();
 
-  async transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
+  transaction<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
+    const next = this.last.catch(() => undefined).then(() => this.run(work));
+    this.last = next;
+    return next;
+  }
+
+  private async run<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
     const receipts = new Map(this.receipts);
     const totals = new Map(this.totals);
     const positions = new Map(this.positions);
     const unit: IngestUnit = {
+      holdPosition: async (p) => positions.get(`${p.groupId}|${p.topic}|${p.partition}`),
       claim: async (claims: FilingReceipt[]) => {
         const found = new Map<string, string>();
         for (const r of claims) {
@@ -178,6 +189,29 @@ describe('IngestFilingsUseCase', () => {
     expect(again).toMatchObject({ accepted: 1, duplicates: 0, alreadyProcessed: 2 });
     expect(store.totals.get('accepted|')).toBe(3);
     expect(publisher.sent.events).toHaveLength(3);
+  });
+
+  it('counts nothing again when another member recorded the batch while this one waited (a rebalance)', async () => {
+    const { store, publisher, useCase } = setup();
+    const partition = { groupId: 'g', topic: 'sw.filings.v1', partition: 0 };
+    const batch = { filings: [filing(applied('a'), 10), filing(applied('b'), 11)], partition };
+    // Both read the position before either records: the second finds the batch recorded under the lock.
+    const [first, second] = await Promise.all([useCase.execute(batch), useCase.execute(batch)]);
+    expect(first).toMatchObject({ accepted: 2, duplicates: 0, alreadyProcessed: 0 });
+    expect(second).toMatchObject({ accepted: 0, duplicates: 0, rejected: 0, alreadyProcessed: 2 });
+    expect(Object.fromEntries(store.totals)).toEqual({ 'accepted|': 2 });
+    expect(publisher.sent.events).toHaveLength(2);
+    expect(store.positions.get('g|sw.filings.v1|0')).toBe('12');
+
+    // The same for a batch dead-lettered whole after its retries.
+    const failing = { filings: [filing(applied('c'), 12)], partition };
+    const counts = await Promise.all([
+      useCase.deadLetterAll(failing, 'gave up'),
+      useCase.deadLetterAll(failing, 'gave up'),
+    ]);
+    expect(counts).toEqual([1, 0]);
+    expect(publisher.sent.dlq).toHaveLength(1);
+    expect(store.totals.get('rejected|retries_exhausted')).toBe(1);
   });
 
   it('records no receipt, count or position when publishing fails, so the retry forwards the batch', async () => {

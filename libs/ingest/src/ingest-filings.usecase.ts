@@ -7,7 +7,7 @@ import {
   type FilingValidator,
 } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
-import type { DeadLetterRecord, IngestStore, OutcomeCount } from '@portscore/persistence';
+import type { DeadLetterRecord, IngestStore, IngestUnit, OutcomeCount } from '@portscore/persistence';
 
 import type {
   FilingOutcome,
@@ -41,9 +41,13 @@ export class IngestFilingsUseCase {
   async execute(command: IngestFilingsCommand): Promise<IngestFilingsResult> {
     const started = performance.now();
     const filings = await this.unprocessed(command);
-    const validated = filings.map((filing) => this.validate(filing, command.onlyPort));
+    const candidates = filings.map((filing) => this.validate(filing, command.onlyPort));
     const validatedAt = performance.now();
     return this.store.transaction(async (unit) => {
+      // Checked again under the partition's lock: another member may have recorded the batch
+      // since (after a rebalance while this one was held by an outage).
+      const isNew = unprocessedSince(await this.heldPosition(unit, command));
+      const validated = candidates.filter((v) => isNew(v.filing));
       const known = await unit.claim(
         validated.flatMap((v) =>
           v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, port: v.event.port }] : [],
@@ -116,7 +120,7 @@ export class IngestFilingsUseCase {
         accepted: accepted.length,
         duplicates: outcomes.filter((o) => o.status === 'duplicate').length,
         rejected: deadLetters.length,
-        alreadyProcessed: command.filings.length - filings.length,
+        alreadyProcessed: command.filings.length - validated.length,
       };
     });
   }
@@ -127,30 +131,34 @@ export class IngestFilingsUseCase {
    * Returns how many were dead-lettered (those recorded before are skipped).
    */
   async deadLetterAll(command: IngestFilingsCommand, detail: string): Promise<number> {
-    const filings = await this.unprocessed(command);
-    await this.publisher.publish(
-      this.topics.deadLetters,
-      filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
-    );
-    // Counted and listed like every other dead letter, so the accounting stays whole.
-    await this.store.transaction((unit) =>
-      unit.record({
+    return this.store.transaction(async (unit) => {
+      const filings = command.filings.filter(unprocessedSince(await this.heldPosition(unit, command)));
+      await this.publisher.publish(
+        this.topics.deadLetters,
+        filings.map((filing) => deadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
+      );
+      // Counted and listed like every other dead letter, so the accounting stays whole.
+      await unit.record({
         counts:
           filings.length > 0
             ? [{ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted, count: filings.length }]
             : [],
         deadLetters: filings.map((filing) => describeDeadLetter(filing, FilingRejectCode.RetriesExhausted, detail)),
         position: position(command),
-      }),
-    );
-    return filings.length;
+      });
+      return filings.length;
+    });
   }
 
+  /** The filings of a redelivered batch not recorded yet (a first look, outside any transaction). */
   private async unprocessed(command: IngestFilingsCommand): Promise<IncomingFiling[]> {
     if (!command.partition) return command.filings;
-    const next = await this.store.nextOffset(command.partition);
-    if (next === undefined) return command.filings;
-    return command.filings.filter((filing) => filing.offset === undefined || BigInt(filing.offset) >= BigInt(next));
+    return command.filings.filter(unprocessedSince(await this.store.nextOffset(command.partition)));
+  }
+
+  /** The partition's recorded position, held by this transaction until it ends (none without a partition). */
+  private heldPosition(unit: IngestUnit, command: IngestFilingsCommand): Promise<string | undefined> {
+    return command.partition ? unit.holdPosition(command.partition) : Promise.resolve(undefined);
   }
 
   private validate(
@@ -183,6 +191,11 @@ export class IngestFilingsUseCase {
       };
     }
   }
+}
+
+/** Whether a filing is at or after the next unprocessed offset (every filing when there is none). */
+function unprocessedSince(next: string | undefined): (filing: IncomingFiling) => boolean {
+  return (filing) => next === undefined || filing.offset === undefined || BigInt(filing.offset) >= BigInt(next);
 }
 
 function position(command: IngestFilingsCommand) {

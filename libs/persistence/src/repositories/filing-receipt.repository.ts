@@ -63,6 +63,11 @@ export interface IngestStore {
 
 export interface IngestUnit {
   /**
+   * Waits until no other transaction is recording results of the partition, then holds it until
+   * this one ends, and returns its next unprocessed offset as recorded (undefined if none).
+   */
+  holdPosition(partition: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined>;
+  /**
    * Records the receipts of keys not recorded before (of a key listed twice, the first) and
    * returns, for every other key listed, the digest recorded first.
    */
@@ -70,6 +75,9 @@ export interface IngestUnit {
   /** Counters, dead letters and the partition position. */
   record(entry: IngestRecord): Promise<void>;
 }
+
+/** The first key of the gateway's partition locks ("PS"). */
+const PARTITION_LOCK_CLASS = 0x5053;
 
 export class PgIngestStore implements IngestStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -96,6 +104,19 @@ export class PgIngestStore implements IngestStore {
 
 class PgIngestUnit implements IngestUnit {
   constructor(private readonly manager: EntityManager) {}
+
+  async holdPosition(partition: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined> {
+    // The two-key advisory locks are a space of their own: no clash with the scorer's port locks.
+    await this.manager.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [
+      PARTITION_LOCK_CLASS,
+      `${partition.groupId}/${partition.topic}/${partition.partition}`,
+    ]);
+    const rows: Array<{ next_offset: string }> = await this.manager.query(
+      `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic = $2 AND partition = $3`,
+      [partition.groupId, partition.topic, partition.partition],
+    );
+    return rows[0]?.next_offset;
+  }
 
   async claim(receipts: FilingReceipt[]): Promise<Map<string, string>> {
     const first = new Map<string, FilingReceipt>();
