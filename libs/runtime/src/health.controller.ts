@@ -20,8 +20,8 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /**
  * Liveness and readiness, the same on every service:
  * - `GET /health` (liveness) answers 200 while the process works, with status `degraded` and
- *   the reasons while the database or broker is away — a paused consumer is alive and must not
- *   be restarted;
+ *   the reasons while the database or broker is away, or while a partition's work keeps failing
+ *   — a paused consumer is alive and must not be restarted;
  * - `GET /ready` (readiness) answers 503 unless PostgreSQL and Kafka both answer and no work is
  *   held by an outage.
  */
@@ -44,6 +44,10 @@ export class HealthController {
     const outage = this.guard.outage;
     const problems = [
       ...(outage ? [`work held since ${outage.since.toISOString()}: ${outage.reason}`] : []),
+      ...this.guard.failing.map(
+        (work) =>
+          `${work.key}: failing since ${work.since.toISOString()} (${work.failures} attempts, last ${work.what}): ${work.error}`,
+      ),
       ...(await Promise.all([
         withTimeout(this.dataSource.query('SELECT 1'), 1500).then(
           () => undefined,

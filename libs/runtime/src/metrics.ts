@@ -79,6 +79,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly failingWork = new Gauge({
+    name: 'portscore_failing_work',
+    help: 'Streams of work (topic partitions) whose last attempt failed for a reason other than an outage',
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'portscore_' });

@@ -7,6 +7,17 @@ export interface OutageState {
   reason: string;
 }
 
+/** Work that keeps failing for a reason other than an outage (the same stream of work, retried). */
+export interface FailingWork {
+  /** The stream of work, e.g. a topic's partition. */
+  key: string;
+  /** The last attempt, e.g. the batch at topic/partition/offset. */
+  what: string;
+  since: Date;
+  failures: number;
+  error: string;
+}
+
 /** Thrown instead of waiting any longer when the service is asked to stop during an outage. */
 export class StoppedDuringOutage extends Error {
   constructor(what: string) {
@@ -27,9 +38,12 @@ export class OutageGuard {
   private stopping = false;
   private lastLog = 0;
 
+  private readonly failingWork = new Map<string, FailingWork>();
+
   constructor(
     private readonly retryMs: number,
     private readonly onChange: (held: boolean) => void = () => undefined,
+    private readonly onFailingChange: (failing: number) => void = () => undefined,
   ) {}
 
   /** The outage in progress, if any. */
@@ -37,15 +51,27 @@ export class OutageGuard {
     return this.current;
   }
 
-  /** Runs `work`, waiting out outages; other errors are the caller's. */
-  async run<T>(what: string, work: () => Promise<T>): Promise<T> {
+  /** Work whose last attempt failed (not for an outage), by stream: what /health reports. */
+  get failing(): FailingWork[] {
+    return [...this.failingWork.values()];
+  }
+
+  /**
+   * Runs `work`, waiting out outages; other errors are the caller's, and are kept under `key`
+   * (default `what`) until work of that key succeeds.
+   */
+  async run<T>(what: string, work: () => Promise<T>, key = what): Promise<T> {
     for (;;) {
       try {
         const result = await work();
         this.recovered();
+        if (this.failingWork.delete(key)) this.onFailingChange(this.failingWork.size);
         return result;
       } catch (error) {
-        if (!isOutage(error)) throw error;
+        if (!isOutage(error)) {
+          this.recordFailure(key, what, error as Error);
+          throw error;
+        }
         if (this.stopping) throw new StoppedDuringOutage(what);
         this.record(what, error as Error);
         await this.pause();
@@ -90,6 +116,16 @@ export class OutageGuard {
         this.logger.warn(`still unreachable after ${waited} s (${error.message}); holding ${what}`);
         this.lastLog = now;
       }
+    }
+  }
+
+  private recordFailure(key: string, what: string, error: Error): void {
+    const known = this.failingWork.get(key);
+    const message = error?.message ?? String(error);
+    if (known) Object.assign(known, { what, failures: known.failures + 1, error: message });
+    else {
+      this.failingWork.set(key, { key, what, since: new Date(), failures: 1, error: message });
+      this.onFailingChange(this.failingWork.size);
     }
   }
 

@@ -47,8 +47,10 @@ export class RuntimeModule {
         { provide: Metrics, useValue: metrics },
         {
           provide: OutageGuard,
-          useValue: new OutageGuard(Math.min(10_000, config.ingestRetryBaseMs * 4), (held) =>
-            metrics.outage.set(held ? 1 : 0),
+          useValue: new OutageGuard(
+            Math.min(10_000, config.ingestRetryBaseMs * 4),
+            (held) => metrics.outage.set(held ? 1 : 0),
+            (failing) => metrics.failingWork.set(failing),
           ),
         },
         { provide: KafkaBus, useValue: bus },

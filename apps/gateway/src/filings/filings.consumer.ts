@@ -65,7 +65,11 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
     for (let attempt = 1; attempt <= this.config.ingestMaxAttempts; attempt += 1) {
       try {
         // An unreachable database or broker is waited out (not counted as an attempt).
-        const result = await this.guard.run(`the batch at ${origin}`, () => this.ingest.execute(command));
+        const result = await this.guard.run(
+          `the batch at ${origin}`,
+          () => this.ingest.execute(command),
+          `${first.topic}/${first.partition}`,
+        );
         countIngest(this.metrics, result);
         for (const outcome of result.outcomes) {
           if (outcome.status !== 'rejected') continue;
@@ -105,7 +109,12 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
     }
     const detail = `failed ${this.config.ingestMaxAttempts} times; last error: ${lastError?.message}`;
     this.logger.error(`dead-lettering ${messages.length} filings from ${origin}: ${detail}`);
-    const deadLettered = await this.ingest.deadLetterAll(command, detail);
+    // Dead-lettered, the batch is dealt with: the partition is no longer failing once that succeeds.
+    const deadLettered = await this.guard.run(
+      `dead-lettering the batch at ${origin}`,
+      () => this.ingest.deadLetterAll(command, detail),
+      `${first.topic}/${first.partition}`,
+    );
     this.metrics.filingsReceived.inc(deadLettered);
     this.metrics.filings.inc({ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted }, deadLettered);
   }

@@ -25,9 +25,12 @@ export class EventsConsumer {
     const waited = Date.now() - Number(messages[0]!.timestamp);
     // While the database or broker is away the batch is held (uncommitted) and retried.
     const started = performance.now();
+    // A failure other than an outage is rethrown (the batch is fetched again) and shown on
+    // /health and portscore_failing_work until a batch of the partition succeeds.
     const result = await this.guard.run(
       `a batch at ${messages[0]!.topic}/${messages[0]!.partition}/${messages[0]!.offset}`,
       () => this.scoreEvents.execute({ events }),
+      `${messages[0]!.topic}/${messages[0]!.partition}`,
     );
     this.metrics.databaseSeconds.observe({ operation: 'score' }, (performance.now() - started) / 1000);
     this.metrics.eventsScored.inc(result.newEvents);
