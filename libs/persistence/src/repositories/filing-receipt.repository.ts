@@ -86,12 +86,8 @@ export class PgIngestStore implements IngestStore {
     return this.dataSource.transaction((manager) => work(new PgIngestUnit(manager)));
   }
 
-  async nextOffset(position: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined> {
-    const rows: Array<{ next_offset: string }> = await this.dataSource.query(
-      `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [position.groupId, position.topic, position.partition],
-    );
-    return rows[0]?.next_offset;
+  nextOffset(position: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined> {
+    return recordedNextOffset(this.dataSource, position);
   }
 
   async counts(): Promise<OutcomeCount[]> {
@@ -111,11 +107,8 @@ class PgIngestUnit implements IngestUnit {
       PARTITION_LOCK_CLASS,
       `${partition.groupId}/${partition.topic}/${partition.partition}`,
     ]);
-    const rows: Array<{ next_offset: string }> = await this.manager.query(
-      `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic = $2 AND partition = $3`,
-      [partition.groupId, partition.topic, partition.partition],
-    );
-    return rows[0]?.next_offset;
+    // Read in a statement of its own, after the lock: its snapshot then sees the other's commit.
+    return recordedNextOffset(this.manager, partition);
   }
 
   async claim(receipts: FilingReceipt[]): Promise<Map<string, string>> {
@@ -203,4 +196,16 @@ class PgIngestUnit implements IngestUnit {
       );
     }
   }
+}
+
+/** The next unprocessed offset recorded for a partition; undefined if none. */
+async function recordedNextOffset(
+  database: Pick<DataSource, 'query'>,
+  position: Omit<ConsumerPosition, 'nextOffset'>,
+): Promise<string | undefined> {
+  const rows: Array<{ next_offset: string }> = await database.query(
+    `SELECT next_offset FROM consumer_offset WHERE group_id = $1 AND topic = $2 AND partition = $3`,
+    [position.groupId, position.topic, position.partition],
+  );
+  return rows[0]?.next_offset;
 }

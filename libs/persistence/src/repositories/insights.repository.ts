@@ -220,7 +220,7 @@ export class PgInsightsReader implements InsightsReader {
   }
 
   statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
-    return statusReports((sql, parameters) => this.dataSource.query(sql, parameters), ports);
+    return statusReports(this.dataSource, ports);
   }
 
   async samplesOfWindow(port: string, kpi: string, start: Date, end: Date): Promise<CaseSample[]> {

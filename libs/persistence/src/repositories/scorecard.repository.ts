@@ -39,6 +39,6 @@ export class PgScorecardReader implements ScorecardReader {
   }
 
   statusReports(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
-    return statusReports((sql, parameters) => this.dataSource.query(sql, parameters), ports);
+    return statusReports(this.dataSource, ports);
   }
 }

@@ -698,7 +698,7 @@ class PgScoringUnit implements ScoringUnit {
   }
 
   loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>> {
-    return statusReports((sql, parameters) => this.manager.query(sql, parameters), ports);
+    return statusReports(this.manager, ports);
   }
 
   async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {

@@ -1,13 +1,14 @@
 import type { MeasureStatus, StatusLevel } from '@portscore/catalogue';
-
-/** Runs one parameterised query (a data source or a transaction's entity manager). */
-type Query = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
+import type { DataSource } from 'typeorm';
 
 /** The status reports (`sw.measure.status.v1`) stored for each of the ports, every one of them. */
-export async function statusReports(query: Query, ports: string[]): Promise<Map<string, MeasureStatus[]>> {
+export async function statusReports(
+  database: Pick<DataSource, 'query'>,
+  ports: string[],
+): Promise<Map<string, MeasureStatus[]>> {
   const result = new Map<string, MeasureStatus[]>(ports.map((port) => [port, []]));
   if (ports.length === 0) return result;
-  const rows = (await query(
+  const rows = (await database.query(
     `SELECT port, at, attrs, event_key FROM case_milestone
       WHERE case_type = 'measure_status' AND port = ANY($1::text[])`,
     [ports],
