@@ -7,13 +7,21 @@ import {
   lineFinding,
   type MeasureCatalogue,
   negativeDurationFinding,
+  type TimeWindow,
   windowOf,
   windowOfLocalDate,
   windowStats,
 } from '@portscore/catalogue';
 import { CASE_TYPES } from '@portscore/catalogue';
 import type { Port, PortRegistry } from '@portscore/contracts';
-import type { DeadLetterRow, DrillDownCase, InsightsReader, RankingRow, SeriesPoint } from '@portscore/persistence';
+import type {
+  DeadLetterRow,
+  DrillDownCase,
+  InsightsReader,
+  RankingRow,
+  SeriesPoint,
+  StoredScore,
+} from '@portscore/persistence';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
 import { scoresFromStatuses } from '../status-scores';
@@ -119,24 +127,25 @@ export class InsightsService {
 
   /** Every port's measure scores and index for the window containing the date: the heat map. */
   async scoreMatrix(grain: Grain, date: string, readable: (port: string) => boolean) {
-    const ports = this.ports.ports.filter((port) => readable(port.id));
-    const windows = ports.map((port) => ({ port, window: windowOfLocalDate(date, port.timeZone, grain)! }));
+    const catalogue = this.catalogue();
+    const windows = this.windowsOf(
+      this.ports.ports.filter((port) => readable(port.id)),
+      date,
+      grain,
+    );
     const rows = await this.reader.windowScores(
       grain,
       windows.map(({ port, window }) => ({ port: port.id, windowStart: window.start })),
     );
-    const byPort = new Map<string, Array<Omit<(typeof rows)[number], 'port'>>>();
+    const byPort = new Map<string, StoredScore[]>();
     for (const row of rows) byPort.set(row.port, [...(byPort.get(row.port) ?? []), row]);
-    const unscored = windows.filter(({ port }) => !byPort.has(port.id));
-    const statuses = await this.reader.statusReports(unscored.map(({ port }) => port.id));
-    for (const { port, window } of unscored)
-      byPort.set(port.id, scoresFromStatuses(this.catalogue(), port.id, window, statuses.get(port.id)!));
-    const measures = this.catalogue().measures.length;
+    await this.scoreUnscored(catalogue, windows, byPort);
+    const measures = catalogue.measures.length;
     return {
       grain,
       date,
       ports: windows.map(({ port, window }) => {
-        const scores = new Map((byPort.get(port.id) ?? []).map((row) => [row.measure, row]));
+        const scores = new Map(byPort.get(port.id)!.map((row) => [row.measure, row]));
         return {
           port: port.id,
           windowStart: window.startText,
@@ -161,37 +170,30 @@ export class InsightsService {
   ): Promise<{ measure: number | 'index'; grain: Grain; date: string; ports: RankedPort[] }> {
     if (measure < 0 || measure > 29)
       throw new ApiException(ApiErrorCode.InvalidQuery, 'measure: must be 1–29, or absent for the port index');
-    const windows = this.ports.ports.map((port) => ({
-      port: port.id,
-      windowStart: windowOfLocalDate(date, port.timeZone, grain)!.start,
-    }));
-    const rows = new Map<string, { score: number | null; coverage: number | null }>(
-      (await this.reader.ranking(measure, grain, windows)).map((row) => [row.port, row]),
+    const windows = this.windowsOf(this.ports.ports, date, grain);
+    const found = await this.reader.ranking(
+      measure,
+      grain,
+      windows.map(({ port, window }) => ({ port: port.id, windowStart: window.start })),
     );
-    const unscored = this.ports.ports.filter((port) => !rows.has(port.id));
-    const statuses = await this.reader.statusReports(unscored.map((port) => port.id));
-    for (const port of unscored) {
-      const window = windowOfLocalDate(date, port.timeZone, grain)!;
-      const scores = scoresFromStatuses(this.catalogue(), port.id, window, statuses.get(port.id)!);
-      const row = scores.find((s) => s.measure === measure)!;
-      rows.set(port.id, { score: row.score, coverage: measure === 0 ? row.coverage : null });
-    }
-    const ranked = this.ports.ports
-      .map((port) => {
-        const window = windowOfLocalDate(date, port.timeZone, grain)!;
-        const row = rows.get(port.id);
-        return {
-          port: port.id,
-          nameEn: port.name,
-          nameZh: port.nameZh,
-          windowStart: window.startText,
-          windowEnd: window.endText,
-          score: row?.score ?? null,
-          coverage: row?.coverage ?? null,
-          rank: null as number | null,
-        };
-      })
-      .sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.port.localeCompare(b.port));
+    const byPort = new Map<string, StoredScore[]>(
+      found.map((row) => [row.port, [{ measure, score: row.score, basis: '', coverage: row.coverage }]]),
+    );
+    await this.scoreUnscored(this.catalogue(), windows, byPort);
+    const rankedRows = windows.map(({ port, window }) => {
+      const row = byPort.get(port.id)!.find((score) => score.measure === measure)!;
+      return {
+        port: port.id,
+        nameEn: port.name,
+        nameZh: port.nameZh,
+        windowStart: window.startText,
+        windowEnd: window.endText,
+        score: row.score,
+        coverage: measure === 0 ? row.coverage : null,
+        rank: null as number | null,
+      };
+    });
+    const ranked = rankedRows.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.port.localeCompare(b.port));
     let rank = 0;
     let previous: number | null = null;
     ranked.forEach((row, index) => {
@@ -201,6 +203,23 @@ export class InsightsService {
       previous = row.score;
     });
     return { measure: measure === 0 ? 'index' : measure, grain, date, ports: ranked };
+  }
+
+  /** Each port with its window of the grain containing the local date. */
+  private windowsOf(ports: readonly Port[], date: string, grain: Grain): Array<{ port: Port; window: TimeWindow }> {
+    return ports.map((port) => ({ port, window: windowOfLocalDate(date, port.timeZone, grain)! }));
+  }
+
+  /** Fills in, for the ports with nothing stored in their window, the scores of their status reports. */
+  private async scoreUnscored(
+    catalogue: MeasureCatalogue,
+    windows: Array<{ port: Port; window: TimeWindow }>,
+    byPort: Map<string, StoredScore[]>,
+  ): Promise<void> {
+    const unscored = windows.filter(({ port }) => !byPort.has(port.id));
+    const statuses = await this.reader.statusReports(unscored.map(({ port }) => port.id));
+    for (const { port, window } of unscored)
+      byPort.set(port.id, scoresFromStatuses(catalogue, port.id, window, statuses.get(port.id)!));
   }
 
   /** The cases (and the events behind each milestone) that make up a KPI value. */
