@@ -149,10 +149,8 @@ export class KafkaBus implements MessagePublisher {
     } catch (error) {
       // A producer that gave up may have left the broker with sequence numbers it did not see
       // acknowledged: the next publish starts a new producer rather than reuse them.
-      if (this.producer === connecting) {
-        this.producer = undefined;
-        void producer.disconnect().catch(() => undefined);
-      }
+      this.forgetProducer(connecting);
+      void producer.disconnect().catch(() => undefined);
       throw error;
     }
   }
@@ -306,10 +304,13 @@ export class KafkaBus implements MessagePublisher {
       return producer;
     })();
     const connecting = this.producer;
-    connecting.catch(() => {
-      if (this.producer === connecting) this.producer = undefined;
-    });
+    connecting.catch(() => this.forgetProducer(connecting));
     return connecting;
+  }
+
+  /** The next publish starts a new producer, unless this one was replaced already. */
+  private forgetProducer(producer: Promise<Producer>): void {
+    if (this.producer === producer) this.producer = undefined;
   }
 }
 
