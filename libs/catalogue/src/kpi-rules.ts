@@ -1,5 +1,5 @@
 import type { KpiResult } from './attainment';
-import { CASE_TYPES } from './facts';
+import { CASE_TYPES, reportedBefore } from './facts';
 import { hoursBetween, percentileCont } from './statistics';
 
 export interface Milestone {
@@ -163,9 +163,14 @@ function span(from: string, to: string, measures: (record: CaseRecord) => boolea
   return { from, to, measures };
 }
 
+/** The hours of the span on a case it measures, when both milestones are there. */
+function spanHours(record: CaseRecord, measured: DurationSpan): number | undefined {
+  return measured.measures(record) ? milestoneHours(record, measured.from, measured.to) : undefined;
+}
+
 /** The hours of the span if they are a sample: a case it measures, both milestones, not negative; else null. */
 function duration(record: CaseRecord, measured: DurationSpan): number | null {
-  const hours = measured.measures(record) ? milestoneHours(record, measured.from, measured.to) : undefined;
+  const hours = spanHours(record, measured);
   return hours !== undefined && hours >= 0 ? hours : null;
 }
 
@@ -175,8 +180,7 @@ function duration(record: CaseRecord, measured: DurationSpan): number | null {
  * is not one the rule measures, a milestone is missing or the duration is not negative.
  */
 export function negativeDurationFinding(rule: KpiRule, record: CaseRecord): number | null {
-  if (!rule.span || !rule.span.measures(record)) return null;
-  const hours = milestoneHours(record, rule.span.from, rule.span.to);
+  const hours = rule.span && spanHours(record, rule.span);
   return hours !== undefined && hours < 0 ? hours : null;
 }
 
@@ -493,20 +497,18 @@ export interface EffectiveCatalogue {
 
 interface Publication {
   effectiveFrom: number;
-  publishedAt: number;
+  at: Date;
   eventKey: string;
   attrs: Record<string, unknown>;
 }
 
 /**
  * Whether publication `a` takes precedence over `b`: the later effectiveFrom, then the later
- * publication (SPEC §3), then the larger event key, so that the choice never depends on the
- * order catalogues are loaded in.
+ * publication (SPEC §3), then the larger event key (`reportedBefore`'s order), so that the
+ * choice never depends on the order catalogues are loaded in.
  */
 function takesPrecedence(a: Publication, b: Publication): boolean {
-  if (a.effectiveFrom !== b.effectiveFrom) return a.effectiveFrom > b.effectiveFrom;
-  if (a.publishedAt !== b.publishedAt) return a.publishedAt > b.publishedAt;
-  return a.eventKey > b.eventKey;
+  return a.effectiveFrom !== b.effectiveFrom ? a.effectiveFrom > b.effectiveFrom : reportedBefore(b, a);
 }
 
 /**
@@ -527,7 +529,7 @@ export function effectiveCatalogue(
     // A catalogue is a one-event case: its case id is the key of the event that published it.
     const candidate = {
       effectiveFrom,
-      publishedAt: published.at.getTime(),
+      at: published.at,
       eventKey: published.eventKey ?? record.caseId,
       attrs: published.attrs,
     };

@@ -1,6 +1,7 @@
 import type { ScoredKpi } from './attainment';
 import { measureScoreFromKpis } from './attainment';
 import type { MeasureCatalogue, StatusLevel } from './catalogue';
+import { reportedBefore } from './facts';
 import type { Grain, TimeWindow } from './windows';
 
 /** The latest status report of a measure before a window's end. */
@@ -8,7 +9,7 @@ export interface MeasureStatus {
   measure: number;
   level: StatusLevel;
   at: Date;
-  /** The event that reported it: decides between reports of the same time. */
+  /** The event that reported it: of reports with the same time, the larger key is the latest (`reportedBefore`). */
   eventKey: string;
 }
 
@@ -32,16 +33,6 @@ export interface WindowScores {
 }
 
 /**
- * Whether status report `a` replaces `b` as the latest: the later time, and on the same time the
- * later in the order milestones keep (`reportedBefore`: the larger event key). Reports come
- * unordered, and the choice must not depend on the order they arrive in.
- */
-function supersedes(a: MeasureStatus, b: MeasureStatus): boolean {
-  const diff = a.at.getTime() - b.at.getTime();
-  return diff !== 0 ? diff > 0 : a.eventKey > b.eventKey;
-}
-
-/**
  * SPEC §4: a measure scores 100 × mean attainment of its scored KPIs; with none, 100 × level/3 of
  * its latest status report before the window's end; with neither, null (no data, never 0). The
  * port index is the mean of the non-null measure scores; coverage is their share of all measures.
@@ -56,7 +47,7 @@ export function scoreWindow(
   const latest = new Map<number, MeasureStatus>();
   for (const status of statuses) {
     const known = latest.get(status.measure);
-    if (status.at < window.end && (!known || supersedes(status, known))) latest.set(status.measure, status);
+    if (status.at < window.end && (!known || reportedBefore(known, status))) latest.set(status.measure, status);
   }
   const scale = catalogue.data.statusScale;
   const maxLevel = Math.max(...Object.values(scale));
