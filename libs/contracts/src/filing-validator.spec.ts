@@ -443,6 +443,15 @@ describe('FilingValidator, DCSA eBL 3 notifications', () => {
     });
   });
 
+  it.each(['toString', 'constructor', '__proto__', 'DRAFT'])(
+    'maps any other DCSA status, %s included, to OTHER',
+    (status) => {
+      expect(validator.validate(withDocument({}, { transportDocumentStatus: status })).data).toMatchObject({
+        status: 'OTHER',
+      });
+    },
+  );
+
   it.each([
     [
       'a missing status',

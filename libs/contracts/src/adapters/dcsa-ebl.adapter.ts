@@ -42,7 +42,8 @@ export function fromDcsaNotification(envelope: Record<string, unknown>): DcsaCon
   const platform = (document?.issueToParty as Record<string, unknown> | undefined)?.sendToPlatform;
   const mapped: Record<string, unknown> = {
     transportDocumentReference: ownReference ?? embeddedReference,
-    status: STATUS[status] ?? 'OTHER',
+    // Own entries only: a status such as "toString" is another DCSA status, not a mapping.
+    status: Object.hasOwn(STATUS, status) ? STATUS[status] : 'OTHER',
     isElectronic: document && 'isElectronic' in document ? document.isElectronic : true,
     issuerRole: 'carrier',
     ...(platform !== undefined ? { platform } : {}),
@@ -55,7 +56,6 @@ export function fromDcsaNotification(envelope: Record<string, unknown>): DcsaCon
         embeddedReference !== undefined
           ? 'data.transportDocument.transportDocumentReference'
           : 'data.transportDocumentReference',
-      status: 'data.transportDocumentStatus',
       isElectronic: 'data.transportDocument.isElectronic',
       platform: 'data.transportDocument.issueToParty.sendToPlatform',
     },
