@@ -1,3 +1,5 @@
+import { CONFIGURATION_EXIT_STATUS } from '@portscore/config';
+
 /** Exit statuses of every command (from sysexits.h where one fits), listed in `portscore --help`. */
 export enum ExitStatus {
   Ok = 0,
@@ -11,7 +13,7 @@ export enum ExitStatus {
   /** publish: filings were not delivered; publishing them again is safe. */
   NotDelivered = 75,
   /** An environment variable, SEEDS_DIR or a seeds file is wrong. */
-  Configuration = 78,
+  Configuration = CONFIGURATION_EXIT_STATUS,
 }
 
 export const EXIT_STATUS_HELP = `Exit status: 0 done; 1 a filing was rejected (validate, publish --http); 2 usage error;

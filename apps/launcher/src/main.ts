@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import {
+  CONFIGURATION_EXIT_STATUS,
   ConfigurationError,
   configOrExit,
   loadConfig,
@@ -261,5 +262,5 @@ process.on('SIGTERM', () => void shutdown(0));
 main().catch((error: unknown) => {
   console.error(`[portscore] ${(error as Error).message}`);
   // 78, as configOrExit answers: a setting to fix (everything started has been stopped by then).
-  void shutdown(error instanceof ConfigurationError ? 78 : 1);
+  void shutdown(error instanceof ConfigurationError ? CONFIGURATION_EXIT_STATUS : 1);
 });

@@ -1,6 +1,9 @@
 import { ConfigurationError, loadConfig, type PortscoreConfig } from './portscore-config';
 import { checkSeeds } from './seeds';
 
+/** The exit status of a configuration problem (EX_CONFIG of sysexits.h), for every process. */
+export const CONFIGURATION_EXIT_STATUS = 78;
+
 /**
  * Loads and validates configuration, seed files included, for a service's main(); throws a
  * ConfigurationError naming every problem.
@@ -21,7 +24,7 @@ export function configOrExit(service: string): PortscoreConfig {
   } catch (error) {
     if (error instanceof ConfigurationError) {
       console.error(`${service}: ${error.message}`);
-      process.exit(78);
+      process.exit(CONFIGURATION_EXIT_STATUS);
     }
     throw error;
   }
