@@ -80,6 +80,15 @@ export class OutageGuard {
     }
   }
 
+  /**
+   * Waits `ms` (or the retry interval), ended early by `stop()`; answers whether the service is
+   * stopping, so that the caller leaves its work uncommitted.
+   */
+  async wait(ms = this.retryMs): Promise<boolean> {
+    if (!this.stopping) await this.pause(ms);
+    return this.stopping;
+  }
+
   /** Ends every wait in progress (SIGTERM). */
   stop(): void {
     this.stopping = true;
@@ -88,9 +97,9 @@ export class OutageGuard {
 
   private readonly sleepers: Array<() => void> = [];
 
-  private pause(): Promise<void> {
+  private pause(ms = this.retryMs): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.retryMs);
+      const timer = setTimeout(done, ms);
       const sleepers = this.sleepers;
       function done() {
         clearTimeout(timer);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PortscoreConfig } from '@portscore/config';
 import type { IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import type { Metrics, OutageGuard } from '@portscore/runtime';
+import { type Metrics, OutageGuard } from '@portscore/runtime';
 
 import { FilingsConsumer, MAX_RETRY_WAIT_MS, retryWaitMs } from './filings.consumer';
 
@@ -41,23 +41,24 @@ describe('FilingsConsumer', () => {
       execute: jest.fn().mockRejectedValue(new Error('deadlock detected')),
       deadLetterAll: jest.fn().mockResolvedValue(1),
     };
-    const guard = { run: (_what: string, work: () => Promise<unknown>) => work() };
+    const guard = new OutageGuard(10);
     const counter = { inc: jest.fn() };
     const consumer = new FilingsConsumer(
       ingest as unknown as IngestFilingsUseCase,
       { ...settings, kafkaClientId: 'portscore' } as PortscoreConfig,
-      guard as unknown as OutageGuard,
+      guard,
       { filingsReceived: counter, filings: counter } as unknown as Metrics,
     );
-    return { consumer, ingest };
+    return { consumer, ingest, guard };
   };
 
   it('ends a wait between attempts at shutdown, leaving the batch uncommitted and not dead-lettered', async () => {
-    const { consumer, ingest } = consumerFor({ ingestMaxAttempts: 5, ingestRetryBaseMs: 60_000 });
+    const { consumer, ingest, guard } = consumerFor({ ingestMaxAttempts: 5, ingestRetryBaseMs: 60_000 });
     const handled = consumer.handle([message]);
     await new Promise((resolve) => setImmediate(resolve));
     const started = Date.now();
-    consumer.beforeApplicationShutdown();
+    // SIGTERM stops the guard first (consumer-service), which ends its waits.
+    guard.stop();
     await expect(handled).rejects.toThrow('the batch at sw.filings.v1/0/7 is left uncommitted, to be redelivered');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(ingest.execute).toHaveBeenCalledTimes(1);

@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
-import { type BeforeApplicationShutdown, Controller, Inject, Logger } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
@@ -29,9 +27,8 @@ export function retryWaitMs(attempt: number, baseMs: number): number {
  * attempts: the batch is left uncommitted and redelivered.
  */
 @Controller()
-export class FilingsConsumer implements BeforeApplicationShutdown {
+export class FilingsConsumer {
   private readonly logger = new Logger(FilingsConsumer.name);
-  private readonly stopping = new AbortController();
 
   constructor(
     private readonly ingest: IngestFilingsUseCase,
@@ -40,13 +37,10 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
     private readonly metrics: Metrics,
   ) {}
 
-  beforeApplicationShutdown(): void {
-    this.stopping.abort();
-  }
-
   @EventPattern('filings')
   async handle(@Payload() messages: IncomingMessage[]): Promise<void> {
     const first = messages[0]!;
+    const partition = `${first.topic}/${first.partition}`;
     const waited = Date.now() - Number(first.timestamp);
     const started = performance.now();
     const command: IngestFilingsCommand = {
@@ -65,11 +59,7 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
     for (let attempt = 1; attempt <= this.config.ingestMaxAttempts; attempt += 1) {
       try {
         // An unreachable database or broker is waited out (not counted as an attempt).
-        const result = await this.guard.run(
-          `the batch at ${origin}`,
-          () => this.ingest.execute(command),
-          `${first.topic}/${first.partition}`,
-        );
+        const result = await this.guard.run(`the batch at ${origin}`, () => this.ingest.execute(command), partition);
         countIngest(this.metrics, result);
         for (const outcome of result.outcomes) {
           if (outcome.status !== 'rejected') continue;
@@ -84,7 +74,7 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
           });
         }
         this.logger.log(
-          `${first.topic}/${first.partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
+          `${partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
             `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''} ` +
             `(oldest waited ${waited} ms; done in ${Math.round(performance.now() - started)} ms)`,
         );
@@ -100,9 +90,7 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
         this.logger.warn(
           `batch at ${origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
         );
-        try {
-          await sleep(wait, undefined, { signal: this.stopping.signal });
-        } catch {
+        if (await this.guard.wait(wait)) {
           throw new Error(`stopping: the batch at ${origin} is left uncommitted, to be redelivered`);
         }
       }
@@ -113,7 +101,7 @@ export class FilingsConsumer implements BeforeApplicationShutdown {
     const deadLettered = await this.guard.run(
       `dead-lettering the batch at ${origin}`,
       () => this.ingest.deadLetterAll(command, detail),
-      `${first.topic}/${first.partition}`,
+      partition,
     );
     this.metrics.filingsReceived.inc(deadLettered);
     this.metrics.filings.inc({ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted }, deadLettered);
