@@ -104,6 +104,85 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
     );
   });
 
+  it('dead-letters an event the scorer keeps failing on, scores the rest of its batch, and re-drives it after the fix', async () => {
+    // A real failure inside the scoring transaction, for one event only.
+    await database.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by a test trigger: %', NEW.id; END $$`);
+    await database.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON event FOR EACH ROW
+      WHEN (NEW.id = 'poison-1') EXECUTE FUNCTION refuse_poison()`);
+    const ids = ['q-1', 'q-2', 'poison-1', 'q-3'];
+    await bus.publish(
+      stack.topics.filings,
+      ids.map((id, n) => ({
+        key: 'CNSHA',
+        headers: { 'content-type': 'application/cloudevents+json' },
+        value: JSON.stringify({
+          specversion: '1.0',
+          id,
+          source: 'urn:test:quarantine',
+          type: 'sw.permit.applied.v1',
+          time: '2026-10-13T08:00:00+08:00',
+          port: 'CNSHA',
+          data: { permitId: `Q${n}`, kind: 'food', channel: 'electronic' },
+        }),
+      })),
+    );
+    // INGEST_MAX_ATTEMPTS (5) attempts with waits of 0.5, 1, 2 and 4 s, then the halves.
+    await waitUntil('the scorer dead-letters the event it fails on', 60_000, async () => {
+      const rows = await database.query(`SELECT 1 FROM dead_letter WHERE reason = 'scoring_failed'`);
+      return rows.length > 0;
+    });
+    const [letter] = (await database.query(
+      `SELECT origin, port, source, event_id, detail FROM dead_letter WHERE reason = 'scoring_failed'`,
+    )) as Array<{ origin: string; port: string; source: string; event_id: string; detail: string }>;
+    expect(letter).toMatchObject({ port: 'CNSHA', source: 'urn:test:quarantine', event_id: 'poison-1' });
+    expect(letter!.origin.startsWith(`${stack.topics.events}/`)).toBe(true);
+    expect(letter!.detail).toMatch(
+      /^scoring failed 5 times in its batch, then on its own: .*refused by a test trigger: poison-1/,
+    );
+    const stored = async () =>
+      (
+        (await database.query(`SELECT id FROM event WHERE source = 'urn:test:quarantine' ORDER BY id`)) as Array<{
+          id: string;
+        }>
+      ).map((row) => row.id);
+    expect(await stored()).toEqual(['q-1', 'q-2', 'q-3']);
+
+    const [onTopic] = (await bus.readToEnd(stack.topics.deadLetters)).filter(
+      (m) => m.headers['x-reject-reason'] === 'scoring_failed',
+    );
+    expect(onTopic!.headers['x-origin']).toBe(letter!.origin);
+    expect(JSON.parse(onTopic!.value.toString('utf8'))).toMatchObject({ id: 'poison-1', port: 'CNSHA' });
+    const scorer = await scrape(stack.http.scorer);
+    expect(scorer.get('portscore_events_quarantined_total')).toBe(1);
+    expect(scorer.get('portscore_events_scored_total')).toBe(403);
+    expect(scorer.get('portscore_failing_work')).toBe(0);
+
+    const logged = readFileSync(join(ROOT, 'test-artifacts/logs/ops-scorer.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'event dead-lettered',
+        eventId: 'poison-1',
+        port: 'CNSHA',
+        reason: 'scoring_failed',
+        origin: letter!.origin,
+      }),
+    );
+
+    // The fix, then the re-drive: back to the events topic, scored like any event.
+    await database.query('DROP TRIGGER refuse_poison ON event');
+    await database.query('DROP FUNCTION refuse_poison()');
+    expect(stack.cli(['dlq', 'redrive', '--reason', 'scoring_failed'])).toContain(
+      `re-drove 1 dead letters with reason scoring_failed to ${stack.topics.events}`,
+    );
+    await waitUntil('the re-driven event is stored', 30_000, async () => (await stored()).includes('poison-1'));
+    expect(await stored()).toEqual(['poison-1', 'q-1', 'q-2', 'q-3']);
+  });
+
   it('turns unready while PostgreSQL is stopped and ready again after, without restarting', async () => {
     const pids = [stack.processes.gateway.pid, stack.processes.scorer.pid];
     await stopDatabase();

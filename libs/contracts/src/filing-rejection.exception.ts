@@ -23,6 +23,11 @@ export enum FilingRejectCode {
   ProcessingError = 'processing_error',
   /** Processing failed again and again for a reason outside the filing (bounded retries). */
   RetriesExhausted = 'retries_exhausted',
+  /**
+   * An accepted event the scorer failed on again and again, alone in its batch; its bytes are the
+   * canonical event, and a re-drive sends it back to the events topic.
+   */
+  ScoringFailed = 'scoring_failed',
 }
 
 /** Every reason code with what it means, for documentation and `portscore dlq`. */
@@ -43,6 +48,8 @@ export const REJECT_REASONS: Record<FilingRejectCode, string> = {
   [FilingRejectCode.ForbiddenPort]: 'the credential used over HTTP may publish only for its own port',
   [FilingRejectCode.ProcessingError]: 'validating the filing raised an unexpected error (the detail says which)',
   [FilingRejectCode.RetriesExhausted]: 'processing failed repeatedly for a transient reason; re-drive it',
+  [FilingRejectCode.ScoringFailed]:
+    'an accepted event the scorer failed on repeatedly, on its own (the detail gives the error); re-drive it to the events topic after the fix',
 };
 
 export class FilingRejectedException extends Error {

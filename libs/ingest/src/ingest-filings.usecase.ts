@@ -217,7 +217,8 @@ function countOutcomes(outcomes: FilingOutcome[]): OutcomeCount[] {
   return [...counts.values()];
 }
 
-function deadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): OutgoingMessage {
+/** The dead letter of a message: its key, bytes and headers untouched, plus reason, detail and origin. */
+export function deadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): OutgoingMessage {
   return {
     key: filing.key,
     value: filing.value,
@@ -232,7 +233,7 @@ function deadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: st
 }
 
 /** What the API shows of a dead letter: reason, where it came from and a preview of the body. */
-function describeDeadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): DeadLetterRecord {
+export function describeDeadLetter(filing: IncomingFiling, reason: FilingRejectCode, detail: string): DeadLetterRecord {
   const text = filing.value.subarray(0, 8192).toString('utf8');
   let envelope: { port?: unknown; source?: unknown; id?: unknown } = {};
   try {

@@ -11,3 +11,4 @@ export * from './health.controller';
 export * from './metrics';
 export * from './metrics.controller';
 export * from './json-logger';
+export * from './retry-wait';

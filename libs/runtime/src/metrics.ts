@@ -60,6 +60,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventsQuarantined = new Counter({
+    name: 'portscore_events_quarantined_total',
+    help: 'Events the scorer failed on repeatedly, on their own, and dead-lettered (scoring_failed)',
+    registers: [this.registry],
+  });
+
   readonly windowsRecomputed = new Counter({
     name: 'portscore_windows_recomputed_total',
     help: 'KPI windows recomputed by the scorer',

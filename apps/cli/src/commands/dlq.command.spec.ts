@@ -1,6 +1,8 @@
 import type { IncomingMessage } from '@portscore/messaging';
 
-import { dlqRequest, newestFirst } from './dlq.command';
+import type { PortscoreConfig } from '@portscore/config';
+
+import { dlqRequest, newestFirst, redriveTopic } from './dlq.command';
 
 const letter = (partition: number, offset: string, timestamp: string): IncomingMessage => ({
   topic: 'sw.filings.dlq.v1',
@@ -45,5 +47,12 @@ describe('dlq', () => {
     expect(() => dlqRequest(['redrive', '--reason', 'retries-exhausted'])).toThrow(
       /--reason retries-exhausted is not a reject reason; one of: .*retries_exhausted/,
     );
+  });
+
+  it('re-drives filings to the filings topic, and events the scorer failed on to the events topic', () => {
+    const config = { topics: { filings: 'in.filings', events: 'in.events' } } as PortscoreConfig;
+    expect(redriveTopic(config, 'retries_exhausted')).toBe('in.filings');
+    expect(redriveTopic(config, 'unknown_port')).toBe('in.filings');
+    expect(redriveTopic(config, 'scoring_failed')).toBe('in.events');
   });
 });

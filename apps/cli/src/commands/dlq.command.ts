@@ -13,7 +13,9 @@ export const DLQ_HELP = `Usage: portscore dlq [list|redrive] [options]
   dlq redrive --reason CODE [--dry-run]    publish the dead letters with that reason again to the
                                            filings topic, bytes and headers as first received
                                            (after a fix: a new port, a corrected catalogue, …);
-                                           filings accepted before count as duplicates
+                                           filings accepted before count as duplicates;
+                                           scoring_failed events go to the events topic instead,
+                                           to be scored again
 Reason codes:
 ${Object.entries(REJECT_REASONS)
   .map(([code, meaning]) => `  ${code.padEnd(24)} ${meaning}`)
@@ -73,20 +75,26 @@ export async function dlqCommand(config: PortscoreConfig, request: DlqRequest): 
       }
       return ExitStatus.Ok;
     }
+    const topic = redriveTopic(config, request.reason);
     if (request.dryRun) {
-      console.log(`would re-drive ${letters.length} dead letters with reason ${reason}`);
+      console.log(`would re-drive ${letters.length} dead letters with reason ${reason} to ${topic}`);
       return ExitStatus.Ok;
     }
     for (let start = 0; start < letters.length; start += 500) {
-      await bus.publish(config.topics.filings, letters.slice(start, start + 500).map(original));
+      await bus.publish(topic, letters.slice(start, start + 500).map(original));
       process.stderr.write(`\rre-driven ${Math.min(start + 500, letters.length)}/${letters.length}`);
     }
     process.stderr.write('\n');
-    console.log(`re-drove ${letters.length} dead letters with reason ${reason} to ${config.topics.filings}`);
+    console.log(`re-drove ${letters.length} dead letters with reason ${reason} to ${topic}`);
     return ExitStatus.Ok;
   } finally {
     await bus.disconnect();
   }
+}
+
+/** Where dead letters of a reason go back to: events the scorer failed on were accepted already. */
+export function redriveTopic(config: Pick<PortscoreConfig, 'topics'>, reason: string): string {
+  return reason === FilingRejectCode.ScoringFailed ? config.topics.events : config.topics.filings;
 }
 
 /** By the time each was dead-lettered, newest first (partitions interleave when read). */

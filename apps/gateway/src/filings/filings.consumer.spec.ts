@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { PortscoreConfig } from '@portscore/config';
 import type { IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { type Metrics, OutageGuard } from '@portscore/runtime';
+import { MAX_RETRY_WAIT_MS, type Metrics, OutageGuard, retryWaitMs } from '@portscore/runtime';
 
-import { FilingsConsumer, MAX_RETRY_WAIT_MS, retryWaitMs } from './filings.consumer';
+import { FilingsConsumer } from './filings.consumer';
 
 describe('retryWaitMs', () => {
   it('doubles the base after each failed attempt', () => {

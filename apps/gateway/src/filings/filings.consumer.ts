@@ -3,20 +3,8 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, countIngest, Metrics, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
+import { CONFIG, countIngest, Metrics, OutageGuard, retryWaitMs, StoppedDuringOutage } from '@portscore/runtime';
 import { FilingRejectCode } from '@portscore/contracts';
-
-/**
- * The longest wait between two attempts at a failing batch, whatever INGEST_RETRY_BASE_MS and the
- * attempt: the partition is not held up for long, and the wait stays far below setTimeout's limit
- * of 2^31-1 ms (beyond it a timer fires at once).
- */
-export const MAX_RETRY_WAIT_MS = 30_000;
-
-/** The wait after failed attempt `attempt` (1, 2, …): the base doubled each time, capped. */
-export function retryWaitMs(attempt: number, baseMs: number): number {
-  return Math.min(MAX_RETRY_WAIT_MS, baseMs * 2 ** (attempt - 1));
-}
 
 /**
  * Kafka adapter: a batch of `sw.filings.v1` messages becomes one ingest command. While the

@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 
 import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
 
+import { EVENT_DEAD_LETTERS, KafkaEventDeadLetters } from './event-quarantine';
 import { EventsConsumer } from './events.consumer';
 
 const SCORING_STORE = Symbol('ScoringStore');
@@ -27,6 +28,12 @@ const outboxLogger = new Logger('IndicatorOutbox');
       inject: [SCORING_STORE, ActiveCatalogue, PORTS],
       useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
         new ScoreEventsUseCase(store, catalogue, ports),
+    },
+    {
+      provide: EVENT_DEAD_LETTERS,
+      inject: [KafkaBus, CONFIG, DataSource],
+      useFactory: (bus: KafkaBus, config: PortscoreConfig, dataSource: DataSource) =>
+        new KafkaEventDeadLetters(bus, config.topics.deadLetters, dataSource),
     },
     {
       provide: IndicatorOutbox,

@@ -1,6 +1,8 @@
 import { eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
+import { type DeadLetterRecord, insertDeadLetters } from './dead-letters';
+
 export interface FilingReceipt {
   source: string;
   id: string;
@@ -23,20 +25,6 @@ export interface ConsumerPosition {
   topic: string;
   partition: number;
   nextOffset: string;
-}
-
-/** What is kept of a dead letter for browsing; the original bytes are on the dead-letter topic. */
-export interface DeadLetterRecord {
-  reason: string;
-  detail: string;
-  origin: string;
-  port: string | null;
-  source: string | null;
-  eventId: string | null;
-  contentType: string | null;
-  size: number;
-  /** The first 2,000 characters of the body. */
-  preview: string;
 }
 
 /** What a processed batch adds besides its receipts. */
@@ -143,35 +131,7 @@ class PgIngestUnit implements IngestUnit {
 
   async record(entry: IngestRecord): Promise<void> {
     const { counts, position } = entry;
-    // Dead letters may hold any bytes; PostgreSQL text holds no NUL.
-    const clean = (text: string | null) => (text === null ? null : text.replace(/\u0000/g, '\uFFFD'));
-    const letters = (entry.deadLetters ?? []).map((l) => ({
-      ...l,
-      detail: clean(l.detail)!,
-      origin: clean(l.origin)!,
-      port: clean(l.port),
-      source: clean(l.source),
-      eventId: clean(l.eventId),
-      contentType: clean(l.contentType),
-      preview: clean(l.preview)!,
-    }));
-    if (letters.length > 0) {
-      await this.manager.query(
-        `INSERT INTO dead_letter (reason, detail, origin, port, source, event_id, content_type, size, preview)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])`,
-        [
-          letters.map((l) => l.reason),
-          letters.map((l) => l.detail),
-          letters.map((l) => l.origin),
-          letters.map((l) => l.port),
-          letters.map((l) => l.source),
-          letters.map((l) => l.eventId),
-          letters.map((l) => l.contentType),
-          letters.map((l) => l.size),
-          letters.map((l) => l.preview),
-        ],
-      );
-    }
+    await insertDeadLetters(this.manager, entry.deadLetters ?? []);
     if (position) {
       await this.manager.query(
         `INSERT INTO consumer_offset AS o (group_id, topic, partition, next_offset)
