@@ -9,7 +9,8 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 describe('service start commands', () => {
   it('puts the Node.js options before the path preload and the entry point, extra options after their own', () => {
     expect(serviceArguments('scorer', '/srv/portscore', ['--cpu-prof'])).toEqual([
-      '--max-old-space-size=192',
+      '--max-old-space-size=176',
+      '--heap-growing-percent=100',
       '--max-semi-space-size=8',
       '--single-threaded-gc',
       '--cpu-prof',
