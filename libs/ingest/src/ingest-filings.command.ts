@@ -1,4 +1,5 @@
 import type { RawFiling } from '@portscore/contracts';
+import type { IncomingMessage } from '@portscore/messaging';
 import type { ConsumerPosition, OutcomeCount } from '@portscore/persistence';
 
 export interface IncomingFiling extends RawFiling {
@@ -9,6 +10,18 @@ export interface IncomingFiling extends RawFiling {
   origin: string;
   /** Kafka offset, when it came from a partition. */
   offset?: string;
+}
+
+/** A consumed Kafka message as a filing, its origin the message's topic, partition and offset. */
+export function incomingFiling(message: IncomingMessage): IncomingFiling {
+  return {
+    value: message.value,
+    headers: message.headers,
+    rawHeaders: message.rawHeaders,
+    key: message.key,
+    origin: `${message.topic}/${message.partition}/${message.offset}`,
+    offset: message.offset,
+  };
 }
 
 export interface IngestFilingsCommand {

@@ -1,7 +1,7 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
-import { type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
+import { incomingFiling, type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
 import { CONFIG, countIngest, Metrics, OutageGuard, retryWaitMs, StoppedDuringOutage } from '@portscore/runtime';
 import { FilingRejectCode } from '@portscore/contracts';
@@ -32,14 +32,7 @@ export class FilingsConsumer {
     const waited = Date.now() - Number(first.timestamp);
     const started = performance.now();
     const command: IngestFilingsCommand = {
-      filings: messages.map((message) => ({
-        value: message.value,
-        headers: message.headers,
-        rawHeaders: message.rawHeaders,
-        key: message.key,
-        origin: `${message.topic}/${message.partition}/${message.offset}`,
-        offset: message.offset,
-      })),
+      filings: messages.map(incomingFiling),
       partition: { groupId: `${this.config.kafkaClientId}-gateway`, topic: first.topic, partition: first.partition },
     };
     const origin = command.filings[0]!.origin;

@@ -1,5 +1,5 @@
 import { type CanonicalEvent, FilingRejectCode } from '@portscore/contracts';
-import { deadLetter, describeDeadLetter, type IncomingFiling } from '@portscore/ingest';
+import { deadLetter, describeDeadLetter, incomingFiling } from '@portscore/ingest';
 import type { IncomingMessage, MessagePublisher } from '@portscore/messaging';
 import { insertDeadLetters } from '@portscore/persistence';
 import type { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ export class KafkaEventDeadLetters implements EventDeadLetters {
 
   async deadLetter(failed: FailedEvent[]): Promise<void> {
     if (failed.length === 0) return;
-    const letters = failed.map(({ message, detail }) => ({ filing: asFiling(message), detail }));
+    const letters = failed.map(({ message, detail }) => ({ filing: incomingFiling(message), detail }));
     await this.publisher.publish(
       this.topic,
       letters.map(({ filing, detail }) => deadLetter(filing, FilingRejectCode.ScoringFailed, detail)),
@@ -45,15 +45,4 @@ export class KafkaEventDeadLetters implements EventDeadLetters {
       letters.map(({ filing, detail }) => describeDeadLetter(filing, FilingRejectCode.ScoringFailed, detail)),
     );
   }
-}
-
-function asFiling(message: IncomingMessage): IncomingFiling {
-  return {
-    value: message.value,
-    headers: message.headers,
-    rawHeaders: message.rawHeaders,
-    key: message.key,
-    origin: `${message.topic}/${message.partition}/${message.offset}`,
-    offset: message.offset,
-  };
 }

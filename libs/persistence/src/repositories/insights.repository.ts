@@ -1,6 +1,7 @@
 import type { CaseRecord, Grain, MeasureStatus, Sample } from '@portscore/catalogue';
 import type { DataSource } from 'typeorm';
 
+import type { DeadLetterRecord } from './dead-letters';
 import { statusReports } from './status-reports';
 
 export interface SeriesPoint {
@@ -33,17 +34,9 @@ export interface CaseSample {
   sample: Sample;
 }
 
-export interface DeadLetterRow {
+/** A listed dead letter, as the API shows it. */
+export interface DeadLetterRow extends DeadLetterRecord {
   id: string;
-  reason: string;
-  detail: string;
-  origin: string;
-  port: string | null;
-  source: string | null;
-  eventId: string | null;
-  contentType: string | null;
-  size: number;
-  preview: string;
   receivedAt: string;
 }
 
