@@ -1,7 +1,6 @@
 import {
   type CaseRecord,
   type ChargeLine,
-  currencyDifference,
   effectiveCatalogue,
   KPI_RULES,
   type KpiRule,
@@ -59,14 +58,6 @@ describe('M23 charge lines against the effective catalogue', () => {
       catalogues,
     });
     expect(sample).toMatchObject({ den: 2, num: 1 });
-  });
-
-  it('tells, for information, where the line and the catalogue differ in currency', () => {
-    const line: ChargeLine = { code: 'THC', quantity: 1, amount: 800, currency: 'USD' };
-    expect(currencyDifference(line, catalogue)).toEqual({ charged: 'USD', catalogue: 'CNY' });
-    expect(currencyDifference({ ...line, currency: 'CNY' }, catalogue)).toBeNull();
-    expect(currencyDifference({ ...line, code: 'XTRA' }, catalogue)).toBeNull();
-    expect(currencyDifference(line, undefined)).toBeNull();
   });
 });
 

@@ -545,7 +545,7 @@ export type LineFinding = 'compliant' | 'no_catalogue' | 'not_in_catalogue' | 'a
 /**
  * Why a charge line does or does not comply with the operator's effective catalogue (SPEC §3, M23):
  * its code must be listed and its amount at most quantity × unit amount (+0.005). Currencies are
- * not compared; `currencyDifference` tells where they differ.
+ * not compared.
  */
 export function lineFinding(line: ChargeLine, catalogue: EffectiveCatalogue | undefined): LineFinding {
   if (!catalogue) return 'no_catalogue';
@@ -557,18 +557,6 @@ export function lineFinding(line: ChargeLine, catalogue: EffectiveCatalogue | un
 /** A line complies when its code is in the catalogue and it costs at most quantity × unit amount. */
 export function lineWithinCatalogue(line: ChargeLine, catalogue: EffectiveCatalogue): boolean {
   return lineFinding(line, catalogue) === 'compliant';
-}
-
-/**
- * The catalogue's currency for the line's code when the line is charged in another one; null when
- * they agree or the code is not listed. For information only: it never makes a line non-compliant.
- */
-export function currencyDifference(
-  line: ChargeLine,
-  catalogue: EffectiveCatalogue | undefined,
-): { charged: string; catalogue: string } | null {
-  const item = catalogue?.items.get(line.code);
-  return item && item.currency !== line.currency ? { charged: line.currency, catalogue: item.currency } : null;
 }
 
 const RULES_BY_CASE_TYPE = new Map<string, KpiRule[]>();

@@ -7,6 +7,8 @@ import {
 } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 
+import { isRecord } from './record';
+
 /**
  * A payload check compiled once per class from the same class-validator metadata the decorators
  * registered: the same constraint functions, called directly on the parsed JSON, without building
@@ -130,10 +132,6 @@ function bind(instance: ValidatorConstraintInterface, target: Function, metadata
 
 /** A nested object, or an array of them: anything else is left to class-validator to describe. */
 function nestedValid(value: unknown, check: CompiledCheck): boolean {
-  if (Array.isArray(value)) return value.every((element) => isPlainObject(element) && check(element));
-  return isPlainObject(value) && check(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (Array.isArray(value)) return value.every((element) => isRecord(element) && check(element));
+  return isRecord(value) && check(value);
 }

@@ -495,6 +495,31 @@ describe('FilingValidator, DCSA eBL 3 notifications', () => {
     expect(result.detail).not.toMatch(/data\.(status|isElectronic|platform)\b/);
   });
 
+  it.each([
+    [
+      'the reference of the notification',
+      withDocument({}, { transportDocumentReference: 'HH\u0000L1' }),
+      'body.data.transportDocumentReference: must not contain NUL characters',
+    ],
+    [
+      'the reference of the embedded document',
+      withDocument({ transportDocumentReference: 'HH\u0000L1' }, { transportDocumentReference: undefined }),
+      'body.data.transportDocument.transportDocumentReference: must not contain NUL characters',
+    ],
+    [
+      'isElectronic',
+      withDocument({ isElectronic: 'yes\u0000' }),
+      'body.data.transportDocument.isElectronic: must not contain NUL characters',
+    ],
+    [
+      'the platform code',
+      withDocument({ issueToParty: { sendToPlatform: 'WA\u0000VE' } }),
+      'body.data.transportDocument.issueToParty.sendToPlatform: must not contain NUL characters',
+    ],
+  ])('rejects a NUL character in %s, naming the DCSA field', (_name, filing, detail) => {
+    expect(rejection(filing)).toEqual({ code: FilingRejectCode.ValidationFailed, detail });
+  });
+
   it('rejects a notification whose data is no object, as any event', () => {
     expect(rejection(structured({ ...notification, data: 'ISSUED' }))).toEqual({
       code: FilingRejectCode.InvalidEnvelope,

@@ -10,6 +10,7 @@ import { EVENT_DATA_CLASSES, EVENT_DATA_DEFAULTS } from './events';
 import { FilingRejectCode, FilingRejectedException } from './filing-rejection.exception';
 import { dataSchemas } from './json-schema';
 import type { PortRegistry } from './port-registry';
+import { isRecord } from './record';
 import { parseRfc3339 } from './rfc3339';
 import { isUriReference } from './uri-reference';
 
@@ -83,7 +84,7 @@ export class FilingValidator {
    * it, so that a rejection names what the publisher can fix.
    */
   validateEnvelope(envelope: Record<string, unknown>, fieldNames?: Record<string, string>): CanonicalEvent {
-    checkStructure(envelope, 'body', 0);
+    checkStructure(envelope, 'body', 0, fieldNames);
     if (envelope.specversion !== '1.0') fail('specversion', 'must be "1.0"');
     const id = requireString(envelope, 'id');
     // Characters as JSON Schema's maxLength counts them: code points, a surrogate pair being one.
@@ -205,9 +206,10 @@ function describe(errors: ValidationError[], path: string, fieldNames?: Record<s
 
 /**
  * Refuses nesting deeper than any contract needs, keys that could reach object prototypes, and
- * NUL characters, which no text field may hold (nor PostgreSQL text or jsonb).
+ * NUL characters, which no text field may hold (nor PostgreSQL text or jsonb). A data property an
+ * adapter converted is named by the field the publisher sent (`fieldNames`, as validateEnvelope's).
  */
-function checkStructure(value: unknown, path: string, depth: number): void {
+function checkStructure(value: unknown, path: string, depth: number, fieldNames?: Record<string, string>): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw nulCharacters(path);
     return;
@@ -232,9 +234,9 @@ function checkStructure(value: unknown, path: string, depth: number): void {
     }
     const child = record[key];
     if (typeof child === 'string') {
-      if (child.includes('\u0000')) throw nulCharacters(childPath(path, key, array));
+      if (child.includes('\u0000')) throw nulCharacters(childPath(path, key, array, fieldNames));
     } else if (typeof child === 'object' && child !== null) {
-      checkStructure(child, childPath(path, key, array), depth + 1);
+      checkStructure(child, childPath(path, key, array, fieldNames), depth + 1, fieldNames);
     }
   }
 }
@@ -243,8 +245,10 @@ function nulCharacters(path: string): FilingRejectedException {
   return new FilingRejectedException(FilingRejectCode.ValidationFailed, `${path}: must not contain NUL characters`);
 }
 
-function childPath(path: string, key: string, array: boolean): string {
-  return array ? `${path}[${key}]` : `${path}.${key}`;
+function childPath(path: string, key: string, array: boolean, fieldNames?: Record<string, string>): string {
+  if (array) return `${path}[${key}]`;
+  const sent = fieldNames && path === 'body.data' && Object.hasOwn(fieldNames, key) ? fieldNames[key] : undefined;
+  return sent !== undefined ? `body.${sent}` : `${path}.${key}`;
 }
 
 /**
@@ -293,8 +297,8 @@ function parseJson(text: string): unknown {
 }
 
 function asObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be a JSON object');
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) fail(field, 'must be a JSON object');
+  return value;
 }
 
 function requireString(envelope: Record<string, unknown>, field: string): string {

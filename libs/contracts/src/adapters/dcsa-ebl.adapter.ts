@@ -1,4 +1,5 @@
 import { FilingRejectCode, FilingRejectedException } from '../filing-rejection.exception';
+import { isRecord } from '../record';
 
 /** `type` of a DCSA eBL 3 transport document notification (structured CloudEvents JSON). */
 export const DCSA_TRANSPORT_DOCUMENT_TYPE = 'org.dcsa.transport-document.v3';
@@ -60,8 +61,4 @@ export function fromDcsaNotification(envelope: Record<string, unknown>): DcsaCon
       platform: 'data.transportDocument.issueToParty.sendToPlatform',
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@ import { type convertableToString, parseString, processors } from 'xml2js';
 
 import { FilingRejectCode, FilingRejectedException } from '../filing-rejection.exception';
 import type { JsonSchema } from '../json-schema';
+import { isRecord } from '../record';
 
 export interface XmlDocument {
   /** Local name of the root element (namespace prefix removed). */
@@ -75,8 +76,8 @@ export function parseXml(text: string): XmlDocument {
  */
 export function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
-  if (!isElement(value) || !(TEXT in value) || childElements(value).length > 0) return undefined;
-  return String(value[TEXT]);
+  if (!isRecord(value) || childElements(value).length > 0) return undefined;
+  return ownText(value);
 }
 
 /**
@@ -96,7 +97,7 @@ export function xmlToData(
   switch (resolved.type) {
     case 'object': {
       if (value === '' || value === undefined) return {};
-      if (!isElement(value)) return value;
+      if (!isRecord(value)) return value;
       if (TEXT in value) refuse(path, 'must hold elements only, not text beside them');
       const properties = (resolved.properties ?? {}) as Record<string, JsonSchema>;
       const result: Record<string, unknown> = {};
@@ -109,7 +110,7 @@ export function xmlToData(
     }
     case 'array': {
       if (value === '') return [];
-      if (!isElement(value)) return value;
+      if (!isRecord(value)) return value;
       if (TEXT in value) refuse(path, 'must hold elements only, not text beside them');
       const item = repeatedElement(path);
       const stray = childElements(value).find((name) => name !== item);
@@ -134,22 +135,21 @@ export function xmlToData(
   }
 }
 
-/** An element parsed into an object: one holding child elements, attributes or both. */
-function isElement(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function childElements(element: Record<string, unknown>): string[] {
   return Object.keys(element).filter((name) => name !== TEXT && name !== ATTRIBUTES);
 }
 
 /** The text of a single-valued field; an element inside it is refused rather than dropped. */
 function scalarText(value: unknown, path: string): string | undefined {
-  if (isElement(value)) {
-    const [child] = childElements(value);
-    if (child !== undefined) refuse(path, `must be text only, found element <${child}>`);
-  }
-  return textOf(value);
+  if (!isRecord(value)) return textOf(value);
+  const [child] = childElements(value);
+  if (child !== undefined) refuse(path, `must be text only, found element <${child}>`);
+  return ownText(value);
+}
+
+/** An element's text, its attributes aside; undefined when it has none. */
+function ownText(element: Record<string, unknown>): string | undefined {
+  return TEXT in element ? String(element[TEXT]) : undefined;
 }
 
 /** The repeated child of an array's wrapper: the wrapper's name without its plural s. */
