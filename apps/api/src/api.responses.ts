@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
-/** The security schemes of the OpenAPI document (main.ts): the same key in either header. */
+/** The security schemes of the OpenAPI document (openapi.ts): the same key in either header. */
 export const API_KEY_HEADER_SCHEME = 'api-key';
 export const BEARER_SCHEME = 'bearer';
 

@@ -40,6 +40,40 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/TOPIC_EVENTS=bad topic/);
   });
 
+  it.each(['127.0.0.1', '0.0.0.0', '::', '::1', 'fd00::2:1', 'localhost', 'api', 'portscore-api.example.org'])(
+    'binds the HTTP listeners to API_HOST=%s',
+    (host) => {
+      expect(loadConfig({ API_HOST: host }).apiHost).toBe(host);
+    },
+  );
+
+  it.each(['http://127.0.0.1', '127.0.0.1:3000', 'localhost/api', '[::1]', 'not a host', '999.1.1.1', '-api', 'a..b'])(
+    'stops at API_HOST=%s, saying what it expects',
+    (host) => {
+      let error: unknown;
+      try {
+        loadConfig({ API_HOST: host });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).problems).toEqual([
+        `API_HOST=${host}: expected a host name or an IP address, without scheme, port or path ` +
+          '(e.g. 127.0.0.1, 0.0.0.0, ::1 or api.example.org)',
+      ]);
+    },
+  );
+
+  it('names API_HOST among the other bad variables', () => {
+    expect(() => loadConfig({ API_HOST: 'http://0.0.0.0:3000', API_PORT: 'x' })).toThrow(
+      'invalid configuration:\n' +
+        '  - API_HOST=http://0.0.0.0:3000: expected a host name or an IP address, without scheme, port or path ' +
+        '(e.g. 127.0.0.1, 0.0.0.0, ::1 or api.example.org)\n' +
+        '  - API_PORT=x: expected a whole number from 1 to 65535\n' +
+        'See .env.example for every setting and its default.',
+    );
+  });
+
   it('reads the Kafka TLS files: a CA, and a client certificate with its key, each implying TLS', () => {
     const here = __filename;
     expect(loadConfig({}).kafkaSecurity.ssl).toBe(false);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /**
  * Settings from environment variables, validated once at start-up. A bad value stops the process
@@ -140,6 +141,13 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
   } catch {
     problems.push(`DATABASE_URL=${databaseUrl}: expected postgres://user[:password]@host:port/database`);
   }
+  const apiHost = read('API_HOST');
+  if (!isHostOrAddress(apiHost)) {
+    problems.push(
+      `API_HOST=${apiHost}: expected a host name or an IP address, without scheme, port or path ` +
+        '(e.g. 127.0.0.1, 0.0.0.0, ::1 or api.example.org)',
+    );
+  }
   const logLevel = read('LOG_LEVEL');
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`LOG_LEVEL=${logLevel}: expected debug, info, warn or error`);
@@ -174,7 +182,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
       scores: topic('TOPIC_SCORES'),
     },
     topicPartitions: integer('TOPIC_PARTITIONS', 1, 1000),
-    apiHost: read('API_HOST'),
+    apiHost,
     apiPort: integer('API_PORT', 1, 65535),
     httpPorts: { gateway: integer('GATEWAY_HTTP_PORT', 1, 65535), scorer: integer('SCORER_HTTP_PORT', 1, 65535) },
     apiRateLimitPerMinute: integer('API_RATE_LIMIT_PER_MINUTE', 10, 1_000_000),
@@ -193,6 +201,21 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
+}
+
+/**
+ * What the HTTP listeners can bind: an IPv4 or IPv6 address (bare: `[::1]` is URL syntax that
+ * listen() cannot resolve), or a host name of letters, digits and hyphens whose last label is not
+ * a number (`999.1.1.1` is no address and no name).
+ */
+function isHostOrAddress(host: string): boolean {
+  if (isIP(host) !== 0) return true;
+  const labels = host.split('.');
+  return (
+    host.length <= 253 &&
+    labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)) &&
+    !/^\d+$/.test(labels[labels.length - 1]!)
+  );
 }
 
 function security(read: (name: keyof typeof DEFAULTS) => string, problems: string[]): KafkaSecurity {

@@ -9,7 +9,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { formatInZone } from '@portscore/catalogue';
 import { DEFAULT_PORT_TIME_ZONE } from '@portscore/config';
 import type { Response } from 'express';
 
@@ -23,6 +22,7 @@ import {
 } from '../api.responses';
 import { CurrentPrincipal, Roles } from '../auth/api-key.guard';
 import { canRead, type Principal, requireRead } from '../auth/principal';
+import { todayIn } from '../today';
 import {
   CasesPageDto,
   DataQualityDto,
@@ -79,7 +79,7 @@ const RANKING_CSV_COLUMNS = ['rank', 'port', 'nameEn', 'nameZh', 'score', 'cover
 
 /** The `date` parameter checked as YYYY-MM-DD; without it, today's date in the time zone. */
 function dateOrToday(date: string | undefined, timeZone: () => string): string {
-  if (date === undefined) return formatInZone(new Date(), timeZone()).slice(0, 10);
+  if (date === undefined) return todayIn(timeZone());
   return dateOf('date', date, new Date()).toISOString().slice(0, 10);
 }
 

@@ -1,16 +1,10 @@
-import {
-  type Grain,
-  isGrain,
-  type MeasureCatalogue,
-  type TimeWindow,
-  windowOf,
-  windowOfLocalDate,
-} from '@portscore/catalogue';
+import { type Grain, isGrain, type MeasureCatalogue, type TimeWindow, windowOfLocalDate } from '@portscore/catalogue';
 import type { Port, PortRegistry } from '@portscore/contracts';
 import type { ScorecardReader } from '@portscore/persistence';
 
 import { ApiErrorCode, ApiException } from '../api.exception';
 import { scoresFromStatuses } from '../status-scores';
+import { todayIn } from '../today';
 import type { MeasureScoreDto, ScorecardDto } from './scorecard.dto';
 
 /** A port's scorecard for one window: every measure of the catalogue, with its KPIs and score. */
@@ -84,10 +78,9 @@ export class ScorecardService {
   }
 
   private window(port: Port, grain: Grain, dateText: string | undefined): TimeWindow {
-    if (dateText === undefined) return windowOf(this.clock(), port.timeZone, grain);
-    const window = windowOfLocalDate(dateText, port.timeZone, grain);
-    if (!window)
-      throw new ApiException(ApiErrorCode.InvalidQuery, `date: ${dateText} is not a calendar date YYYY-MM-DD`);
+    const date = dateText ?? todayIn(port.timeZone, this.clock());
+    const window = windowOfLocalDate(date, port.timeZone, grain);
+    if (!window) throw new ApiException(ApiErrorCode.InvalidQuery, `date: ${date} is not a calendar date YYYY-MM-DD`);
     return window;
   }
 }
