@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+
 import { OutageGuard } from './outage-guard';
 
 describe('OutageGuard: failing work', () => {
@@ -31,5 +33,53 @@ describe('OutageGuard: failing work', () => {
       't/0',
     );
     expect([result, attempts, guard.failing]).toEqual(['done', 3, []]);
+  });
+});
+
+describe('OutageGuard.attempt', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(true));
+
+  const failing = (failures: number) => {
+    let calls = 0;
+    const work = jest.fn(async () => {
+      calls += 1;
+      if (calls <= failures) throw new Error(`deadlock detected (${calls})`);
+      return 'recorded';
+    });
+    return work;
+  };
+
+  it('answers the result of the first attempt that succeeds, waiting the doubled base between failures', async () => {
+    const guard = new OutageGuard(10);
+    const work = failing(2);
+    const started = Date.now();
+    expect(await guard.attempt('the batch at t/0/1', 't/0', { attempts: 3, baseMs: 20 }, work)).toEqual({
+      ok: true,
+      value: 'recorded',
+    });
+    expect(work).toHaveBeenCalledTimes(3);
+    // Waits of 20 and 40 ms.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(guard.failing).toEqual([]);
+  });
+
+  it('answers the last error once every attempt failed, the work still reported as failing', async () => {
+    const guard = new OutageGuard(10);
+    const work = failing(5);
+    const attempted = await guard.attempt('the batch at t/0/1', 't/0', { attempts: 3, baseMs: 1 }, work);
+    expect(attempted).toEqual({ ok: false, error: new Error('deadlock detected (3)') });
+    expect(work).toHaveBeenCalledTimes(3);
+    expect(guard.failing.map(({ key, failures }) => ({ key, failures }))).toEqual([{ key: 't/0', failures: 3 }]);
+  });
+
+  it('ends a wait between attempts when stopped, leaving the work to be redelivered', async () => {
+    const guard = new OutageGuard(10);
+    const work = failing(5);
+    const attempted = guard.attempt('the batch at t/0/1', 't/0', { attempts: 3, baseMs: 60_000 }, work);
+    await new Promise((resolve) => setImmediate(resolve));
+    guard.stop();
+    await expect(attempted).rejects.toThrow('stopping: the batch at t/0/1 is left uncommitted, to be redelivered');
+    expect(work).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 import { isOutage } from './outage';
+import { retryWaitMs } from './retry-wait';
 
 export interface OutageState {
   since: Date;
@@ -17,6 +18,15 @@ export interface FailingWork {
   failures: number;
   error: string;
 }
+
+/** How often work that fails for a reason other than an outage is attempted, and the first wait. */
+export interface Retries {
+  attempts: number;
+  baseMs: number;
+}
+
+/** The outcome of `OutageGuard.attempt`: the work's result, or the error of its last attempt. */
+export type Attempted<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Thrown instead of waiting any longer when the service is asked to stop during an outage. */
 export class StoppedDuringOutage extends Error {
@@ -76,6 +86,30 @@ export class OutageGuard {
         this.record(what, error as Error);
         await this.pause();
         if (this.stopping) throw new StoppedDuringOutage(what);
+      }
+    }
+  }
+
+  /**
+   * Runs `work` up to `retries.attempts` times, each through `run` (outages are waited out and not
+   * counted), waiting `retryWaitMs(attempt, retries.baseMs)` after each failure; answers the
+   * result, or the last error once every attempt failed. A stop request ends a wait by throwing:
+   * the work is left uncommitted, to be redelivered.
+   */
+  async attempt<T>(what: string, key: string, retries: Retries, work: () => Promise<T>): Promise<Attempted<T>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return { ok: true, value: await this.run(what, work, key) };
+      } catch (error) {
+        if (error instanceof StoppedDuringOutage) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt >= retries.attempts) {
+          this.logger.warn(`${what} failed (attempt ${attempt}): ${message}`);
+          return { ok: false, error };
+        }
+        const wait = retryWaitMs(attempt, retries.baseMs);
+        this.logger.warn(`${what} failed (attempt ${attempt}): ${message}; retrying in ${wait} ms`);
+        if (await this.wait(wait)) throw new Error(`stopping: ${what} is left uncommitted, to be redelivered`);
       }
     }
   }

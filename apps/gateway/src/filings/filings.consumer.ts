@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { incomingFiling, type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, countIngest, Metrics, OutageGuard, retryWaitMs, StoppedDuringOutage } from '@portscore/runtime';
+import { CONFIG, countIngest, Metrics, OutageGuard } from '@portscore/runtime';
 import { FilingRejectCode } from '@portscore/contracts';
 
 /**
@@ -36,47 +36,34 @@ export class FilingsConsumer {
       partition: { groupId: `${this.config.kafkaClientId}-gateway`, topic: first.topic, partition: first.partition },
     };
     const origin = command.filings[0]!.origin;
-    let lastError: Error | undefined;
-    for (let attempt = 1; attempt <= this.config.ingestMaxAttempts; attempt += 1) {
-      try {
-        // An unreachable database or broker is waited out (not counted as an attempt).
-        const result = await this.guard.run(`the batch at ${origin}`, () => this.ingest.execute(command), partition);
-        countIngest(this.metrics, result);
-        for (const outcome of result.outcomes) {
-          if (outcome.status !== 'rejected') continue;
-          this.logger.warn({
-            msg: 'filing dead-lettered',
-            eventId: outcome.id,
-            port: outcome.port,
-            source: outcome.source,
-            reason: outcome.reason,
-            detail: outcome.detail,
-            origin: outcome.origin,
-          });
-        }
-        this.logger.log(
-          `${partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
-            `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''} ` +
-            `(oldest waited ${waited} ms; done in ${Math.round(performance.now() - started)} ms)`,
-        );
-        return;
-      } catch (error) {
-        if (error instanceof StoppedDuringOutage) throw error;
-        lastError = error as Error;
-        if (attempt === this.config.ingestMaxAttempts) {
-          this.logger.warn(`batch at ${origin} failed (attempt ${attempt}): ${lastError.message}`);
-          break;
-        }
-        const wait = retryWaitMs(attempt, this.config.ingestRetryBaseMs);
-        this.logger.warn(
-          `batch at ${origin} failed (attempt ${attempt}): ${lastError.message}; retrying in ${wait} ms`,
-        );
-        if (await this.guard.wait(wait)) {
-          throw new Error(`stopping: the batch at ${origin} is left uncommitted, to be redelivered`);
-        }
+    const retries = { attempts: this.config.ingestMaxAttempts, baseMs: this.config.ingestRetryBaseMs };
+    // An unreachable database or broker is waited out (not counted as an attempt).
+    const attempted = await this.guard.attempt(`the batch at ${origin}`, partition, retries, () =>
+      this.ingest.execute(command),
+    );
+    if (attempted.ok) {
+      const result = attempted.value;
+      countIngest(this.metrics, result);
+      for (const outcome of result.outcomes) {
+        if (outcome.status !== 'rejected') continue;
+        this.logger.warn({
+          msg: 'filing dead-lettered',
+          eventId: outcome.id,
+          port: outcome.port,
+          source: outcome.source,
+          reason: outcome.reason,
+          detail: outcome.detail,
+          origin: outcome.origin,
+        });
       }
+      this.logger.log(
+        `${partition} batch of ${messages.length}: ${result.accepted} accepted, ${result.duplicates} duplicate, ` +
+          `${result.rejected} dead-lettered${result.alreadyProcessed ? `, ${result.alreadyProcessed} processed before` : ''} ` +
+          `(oldest waited ${waited} ms; done in ${Math.round(performance.now() - started)} ms)`,
+      );
+      return;
     }
-    const detail = `failed ${this.config.ingestMaxAttempts} times; last error: ${lastError?.message}`;
+    const detail = `failed ${retries.attempts} times; last error: ${errorMessage(attempted.error)}`;
     this.logger.error(`dead-lettering ${messages.length} filings from ${origin}: ${detail}`);
     // Dead-lettered, the batch is dealt with: the partition is no longer failing once that succeeds.
     const deadLettered = await this.guard.run(
@@ -87,4 +74,8 @@ export class FilingsConsumer {
     this.metrics.filingsReceived.inc(deadLettered);
     this.metrics.filings.inc({ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted }, deadLettered);
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

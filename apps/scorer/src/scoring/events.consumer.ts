@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { type CanonicalEvent, FilingRejectCode } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, isOutage, Metrics, OutageGuard, retryWaitMs, StoppedDuringOutage } from '@portscore/runtime';
+import { CONFIG, isOutage, Metrics, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
 
 import { IndicatorOutbox, type ScoreEventsResult, ScoreEventsUseCase, type ScoreTimings } from '@portscore/scoring';
 
@@ -93,21 +93,14 @@ export class EventsConsumer {
     origin: string,
   ): Promise<{ result: ScoreEventsResult; failed: FailedEvent[] }> {
     const attempts = this.config.ingestMaxAttempts;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      try {
-        return { result: await this.score(scorable, partition, `the batch at ${origin}`), failed: [] };
-      } catch (error) {
-        if (error instanceof StoppedDuringOutage) throw error;
-        lastError = error;
-        if (attempt === attempts) break;
-        const wait = retryWaitMs(attempt, this.config.ingestRetryBaseMs);
-        this.logger.warn(`batch at ${origin} failed (attempt ${attempt}): ${message(error)}; retrying in ${wait} ms`);
-        if (await this.guard.wait(wait)) {
-          throw new Error(`stopping: the batch at ${origin} is left uncommitted, to be redelivered`);
-        }
-      }
-    }
+    const attempted = await this.guard.attempt(
+      `the batch at ${origin}`,
+      partition,
+      { attempts, baseMs: this.config.ingestRetryBaseMs },
+      () => this.scoreEvents.execute({ events: scorable.map((s) => s.event) }),
+    );
+    if (attempted.ok) return { result: attempted.value, failed: [] };
+    const lastError = attempted.error;
     this.logger.error(
       `batch at ${origin} failed ${attempts} times (last error: ${message(lastError)}); ` +
         `scoring it in parts to find the events it fails on`,
