@@ -7,6 +7,7 @@ export * from './filing-rejection.exception';
 export * from './filing-validator';
 export * from './json-schema';
 export * from './port-registry';
+export * from './record';
 export * from './rfc3339';
 export * from './asyncapi';
 export * from './contract-documents';

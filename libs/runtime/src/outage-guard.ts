@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-import { isOutage } from './outage';
+import { errorMessage, isOutage } from './outage';
 import { retryWaitMs } from './retry-wait';
 
 export interface OutageState {
@@ -102,7 +102,7 @@ export class OutageGuard {
         return { ok: true, value: await this.run(what, work, key) };
       } catch (error) {
         if (error instanceof StoppedDuringOutage) throw error;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         if (attempt >= retries.attempts) {
           this.logger.warn(`${what} failed (attempt ${attempt}): ${message}`);
           return { ok: false, error };

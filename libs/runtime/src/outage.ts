@@ -118,3 +118,8 @@ export async function whenReachable<T>(
     }
   }
 }
+
+/** What an error says, whatever was thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

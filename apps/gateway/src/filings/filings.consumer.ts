@@ -3,7 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
 import { incomingFiling, type IngestFilingsCommand, IngestFilingsUseCase } from '@portscore/ingest';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, countIngest, Metrics, OutageGuard } from '@portscore/runtime';
+import { CONFIG, countIngest, errorMessage, Metrics, OutageGuard } from '@portscore/runtime';
 import { FilingRejectCode } from '@portscore/contracts';
 
 /**
@@ -74,8 +74,4 @@ export class FilingsConsumer {
     this.metrics.filingsReceived.inc(deadLettered);
     this.metrics.filings.inc({ outcome: 'rejected', reason: FilingRejectCode.RetriesExhausted }, deadLettered);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

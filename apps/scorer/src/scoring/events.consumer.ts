@@ -1,9 +1,9 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { PortscoreConfig } from '@portscore/config';
-import { type CanonicalEvent, FilingRejectCode } from '@portscore/contracts';
+import { type CanonicalEvent, FilingRejectCode, isRecord } from '@portscore/contracts';
 import type { IncomingMessage } from '@portscore/messaging';
-import { CONFIG, isOutage, Metrics, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
+import { CONFIG, errorMessage, isOutage, Metrics, OutageGuard, StoppedDuringOutage } from '@portscore/runtime';
 
 import { IndicatorOutbox, type ScoreEventsResult, ScoreEventsUseCase, type ScoreTimings } from '@portscore/scoring';
 
@@ -97,12 +97,12 @@ export class EventsConsumer {
       `the batch at ${origin}`,
       partition,
       { attempts, baseMs: this.config.ingestRetryBaseMs },
-      () => this.scoreEvents.execute({ events: scorable.map((s) => s.event) }),
+      () => this.execute(scorable),
     );
     if (attempted.ok) return { result: attempted.value, failed: [] };
     const lastError = attempted.error;
     this.logger.error(
-      `batch at ${origin} failed ${attempts} times (last error: ${message(lastError)}); ` +
+      `batch at ${origin} failed ${attempts} times (last error: ${errorMessage(lastError)}); ` +
         `scoring it in parts to find the events it fails on`,
     );
     return this.isolate(scorable, partition, lastError);
@@ -115,7 +115,7 @@ export class EventsConsumer {
     error: unknown,
   ): Promise<{ result: ScoreEventsResult; failed: FailedEvent[] }> {
     if (scorable.length === 1) {
-      const detail = `scoring failed ${this.config.ingestMaxAttempts} times in its batch, then on its own: ${message(error)}`;
+      const detail = `scoring failed ${this.config.ingestMaxAttempts} times in its batch, then on its own: ${errorMessage(error)}`;
       return { result: emptyResult(), failed: [{ ...scorable[0]!, detail }] };
     }
     const result = emptyResult();
@@ -139,7 +139,11 @@ export class EventsConsumer {
   private score(scorable: Scorable[], partition: string, what: string): Promise<ScoreEventsResult> {
     // A failure other than an outage is shown on /health and portscore_failing_work until work of
     // the partition succeeds.
-    return this.guard.run(what, () => this.scoreEvents.execute({ events: scorable.map((s) => s.event) }), partition);
+    return this.guard.run(what, () => this.execute(scorable), partition);
+  }
+
+  private execute(scorable: Scorable[]): Promise<ScoreEventsResult> {
+    return this.scoreEvents.execute({ events: scorable.map((s) => s.event) });
   }
 }
 
@@ -152,12 +156,11 @@ function readEvents(messages: IncomingMessage[]): { scorable: Scorable[]; failed
     try {
       event = JSON.parse(item.value.toString('utf8'));
     } catch (error) {
-      failed.push({ message: item, detail: `not a canonical event: ${message(error)}` });
+      failed.push({ message: item, detail: `not a canonical event: ${errorMessage(error)}` });
       continue;
     }
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      failed.push({ message: item, detail: 'not a canonical event: the message is not a JSON object' });
-    } else scorable.push({ message: item, event: event as CanonicalEvent });
+    if (isRecord(event)) scorable.push({ message: item, event: event as unknown as CanonicalEvent });
+    else failed.push({ message: item, detail: 'not a canonical event: the message is not a JSON object' });
   }
   return { scorable, failed };
 }
@@ -177,11 +180,6 @@ function addResult(total: ScoreEventsResult, part: ScoreEventsResult): void {
     for (const phase of Object.keys(part.timings) as Array<keyof ScoreTimings>)
       total.timings[phase] += part.timings[phase];
 }
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function phases(timings: ScoreTimings | undefined): string {
   if (!timings) return '';
   return Object.entries(timings)
