@@ -40,7 +40,7 @@ describe('query API end to end (real Kafka and PostgreSQL)', () => {
     ]);
     // A permit decided 1.5 h before it was applied for: a data-quality finding.
     stack.cli(['publish', '--quiet', 'test/fixtures/valid/negative-duration-cnsha.ndjson']);
-    await waitUntilDigested(database, published + 4);
+    await waitUntilDigested(stack, database, published + 4);
     await waitUntil(
       'dead letters are recorded',
       30_000,

@@ -41,7 +41,7 @@ describe('dashboard in headless Chromium (real stack)', () => {
       '--quiet',
     ]);
     const published = Number(/published (\d+) simulated filings/.exec(output)![1]);
-    await waitUntilDigested(database, published);
+    await waitUntilDigested(stack, database, published);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

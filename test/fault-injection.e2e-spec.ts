@@ -185,7 +185,7 @@ describe('fault injection: kills, a broker restart and a database outage under l
 
     const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
     try {
-      await waitUntilDigested(database, offered.length, 600_000);
+      await waitUntilDigested(stack, database, offered.length, 600_000);
       const counts = Object.fromEntries(
         (
           (await database.query('SELECT outcome, sum(count)::int AS n FROM ingest_count GROUP BY outcome')) as Array<{

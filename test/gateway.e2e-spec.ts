@@ -278,10 +278,22 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     }
   });
 
-  it('claims receipts inside the batch transaction: a concurrent claim of a key waits for its outcome', async () => {
+  it('stores accepted events inside the batch transaction: a concurrent claim of a key waits for its outcome', async () => {
     const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
     const store = new PgIngestStore(database);
-    const receipt = (id: string, digest: string) => ({ source: 'urn:claims', id, digest, port: 'CNSHA' });
+    const receipt = (id: string, digest: string) => {
+      const event = {
+        specversion: '1.0',
+        id,
+        source: 'urn:claims',
+        type: 'sw.bonded.filing.v1',
+        time: '2026-10-05T01:00:00.000Z',
+        port: 'CNSHA',
+        datacontenttype: 'application/json',
+        data: { filingId: `F-${id}`, source: digest === 'd1' ? 'erp' : 'manual' },
+      };
+      return { source: event.source, id, digest, json: JSON.stringify(event) };
+    };
     try {
       // Rolled back (say, publishing failed): the key stays free. Of a key listed twice, the first counts.
       await expect(
@@ -312,14 +324,20 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
       expect(await first).toEqual(new Map());
       // After the first commits, k2 is known with the first digest; k3 was new.
       expect(await second).toEqual(new Map([['urn:claims k2', 'd2']]));
+      // Stored as the JSON of each first claim says: type, port, time, no subject, the data.
       const rows: Array<{ id: string; digest: string }> = await database.query(
-        `SELECT id, digest FROM filing_receipt WHERE source = 'urn:claims' ORDER BY id`,
+        `SELECT id, digest, type, port, time, subject, data FROM event WHERE source = 'urn:claims' ORDER BY id`,
       );
-      expect(rows).toEqual([
-        { id: 'k1', digest: 'd1' },
-        { id: 'k2', digest: 'd2' },
-        { id: 'k3', digest: 'd3' },
-      ]);
+      const stored = (id: string, digest: string, source: string) => ({
+        id,
+        digest,
+        type: 'sw.bonded.filing.v1',
+        port: 'CNSHA',
+        time: new Date('2026-10-05T01:00:00.000Z'),
+        subject: null,
+        data: { filingId: `F-${id}`, source },
+      });
+      expect(rows).toEqual([stored('k1', 'd1', 'erp'), stored('k2', 'd2', 'manual'), stored('k3', 'd3', 'manual')]);
     } finally {
       await database.destroy();
     }

@@ -54,7 +54,7 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
 
     const stream = mixedStream(400, 60, 15, 25);
     await bus.publish(stack.topics.filings, stream.messages);
-    await waitUntilDigested({ query: (sql) => database.query(sql) }, 500);
+    await waitUntilDigested(stack, { query: (sql) => database.query(sql) }, 500);
 
     const gateway = await scrape(stack.http.gateway);
     expect(gateway.get('portscore_filings_received_total')).toBe(500);
@@ -105,11 +105,11 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
   });
 
   it('dead-letters an event the scorer keeps failing on, scores the rest of its batch, and re-drives it after the fix', async () => {
-    // A real failure inside the scoring transaction, for one event only.
+    // A real failure inside the scoring transaction, for one event only: storing its milestone.
     await database.query(`CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'refused by a test trigger: %', NEW.id; END $$`);
-    await database.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON event FOR EACH ROW
-      WHEN (NEW.id = 'poison-1') EXECUTE FUNCTION refuse_poison()`);
+      BEGIN RAISE EXCEPTION 'refused by a test trigger: %', split_part(NEW.event_key, ' ', 2); END $$`);
+    await database.query(`CREATE TRIGGER refuse_poison BEFORE INSERT ON case_milestone FOR EACH ROW
+      WHEN (NEW.event_key = 'urn:test:quarantine poison-1') EXECUTE FUNCTION refuse_poison()`);
     const ids = ['q-1', 'q-2', 'poison-1', 'q-3'];
     await bus.publish(
       stack.topics.filings,
@@ -140,13 +140,20 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
     expect(letter!.detail).toMatch(
       /^scoring failed 5 times in its batch, then on its own: .*refused by a test trigger: poison-1/,
     );
+    // Each of these events is the first milestone of a permit of its own.
     const stored = async () =>
       (
-        (await database.query(`SELECT id FROM event WHERE source = 'urn:test:quarantine' ORDER BY id`)) as Array<{
-          id: string;
-        }>
+        (await database.query(
+          `SELECT split_part(event_key, ' ', 2) AS id FROM case_milestone
+            WHERE event_key LIKE 'urn:test:quarantine %' ORDER BY id`,
+        )) as Array<{ id: string }>
       ).map((row) => row.id);
     expect(await stored()).toEqual(['q-1', 'q-2', 'q-3']);
+    // The gateway stored all four as it accepted them.
+    const accepted = (await database.query(
+      `SELECT id FROM event WHERE source = 'urn:test:quarantine' ORDER BY id`,
+    )) as Array<{ id: string }>;
+    expect(accepted.map((row) => row.id)).toEqual(['poison-1', 'q-1', 'q-2', 'q-3']);
 
     const [onTopic] = (await bus.readToEnd(stack.topics.deadLetters)).filter(
       (m) => m.headers['x-reject-reason'] === 'scoring_failed',
@@ -174,12 +181,12 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
     );
 
     // The fix, then the re-drive: back to the events topic, scored like any event.
-    await database.query('DROP TRIGGER refuse_poison ON event');
+    await database.query('DROP TRIGGER refuse_poison ON case_milestone');
     await database.query('DROP FUNCTION refuse_poison()');
     expect(stack.cli(['dlq', 'redrive', '--reason', 'scoring_failed'])).toContain(
       `re-drove 1 dead letters with reason scoring_failed to ${stack.topics.events}`,
     );
-    await waitUntil('the re-driven event is stored', 30_000, async () => (await stored()).includes('poison-1'));
+    await waitUntil('the re-driven event is scored', 30_000, async () => (await stored()).includes('poison-1'));
     expect(await stored()).toEqual(['poison-1', 'q-1', 'q-2', 'q-3']);
   });
 

@@ -62,7 +62,7 @@ describe('two scorers in one consumer group (real Kafka and PostgreSQL)', () => 
         })),
       );
     }
-    await waitUntilDigested({ query: (sql) => database.query(sql) }, lines.length);
+    await waitUntilDigested(stack, { query: (sql) => database.query(sql) }, lines.length);
 
     // Both members took part; together they stored every event once.
     const stored = Number((await database.query('SELECT count(*) AS n FROM event'))[0].n);

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type ServiceName, serviceArguments } from '@portscore/config';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
@@ -183,9 +184,11 @@ export function authorized(key: string, headers: Record<string, string> = {}): R
 
 /**
  * Waits until a stack has fully digested `inputs` filings: the gateway counted them all, the
- * scorer stored every accepted event, and the outbox has published every indicator and score.
+ * scorer's consumer group has committed every message of the events topic (it commits a batch
+ * after scoring it), and the outbox has published every indicator and score.
  */
 export async function waitUntilDigested(
+  stack: Pick<RunningStack, 'brokers' | 'env' | 'topics'>,
   database: { query: (sql: string) => Promise<Array<{ n: string }>> },
   inputs: number,
   timeoutMs = 120_000,
@@ -196,12 +199,24 @@ export async function waitUntilDigested(
     timeoutMs,
     async () => (await count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')) === inputs,
   );
-  const accepted = await count(`SELECT coalesce(sum(count), 0) AS n FROM ingest_count WHERE outcome = 'accepted'`);
-  await waitUntil(
-    'the scorer has stored and published everything',
-    timeoutMs,
-    async () =>
-      (await count('SELECT count(*) AS n FROM event')) === accepted &&
-      (await count('SELECT count(*) AS n FROM outbox')) === 0,
-  );
+  const admin = new Kafka({
+    clientId: 'portscore-test-digest',
+    brokers: stack.brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const groupId = `${stack.env.KAFKA_CLIENT_ID}-scorer`;
+    await waitUntil('the scorer has scored every accepted event and published everything', timeoutMs, async () => {
+      const ends = await admin.fetchTopicOffsets(stack.topics.events);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [stack.topics.events] });
+      const next = new Map(committed!.partitions.map((p) => [p.partition, p.offset]));
+      return (
+        ends.every((end) => end.high === '0' || next.get(end.partition) === end.high) &&
+        (await count('SELECT count(*) AS n FROM outbox')) === 0
+      );
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadPorts } from '@portscore/config';
 
 import type { BenchOptions } from './bench-arguments';
-import { BenchEnvironment, log, machine, ROOT, runBench, scorerEventsStored, waitForCount } from './bench-environment';
+import { BenchEnvironment, log, machine, ROOT, runBench, scorerEventsScored, waitForCount } from './bench-environment';
 
 function percentile(sorted: number[], fraction: number): number {
   const rank = fraction * (sorted.length - 1);
@@ -48,7 +48,7 @@ async function main({
       bench.count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'),
     );
     const accepted = await bench.count(`SELECT count AS n FROM ingest_count WHERE outcome = 'accepted'`);
-    await waitForCount('scorer stored', accepted, () => scorerEventsStored(scorerHttpPort).catch(() => 0));
+    await waitForCount('scorer scored', accepted, () => scorerEventsScored(scorerHttpPort).catch(() => 0));
     const key = cli(['keys', 'create', '--role', 'agency']).trim();
     const portIds = (
       JSON.parse(

@@ -385,12 +385,12 @@ export async function publishAll(
 }
 
 /**
- * Events the scorer listening on `httpPort` has stored, from its `portscore_events_scored_total`
- * counter (incremented after each batch commits). Polling this instead of `count(*)` over the
- * event table keeps the bench from scanning a growing table several times a second, which takes
- * a good share of the database's CPU from the pipeline being measured.
+ * Events the scorer listening on `httpPort` has scored, from its `portscore_events_scored_total`
+ * counter (incremented after each batch commits). Polling this instead of counting stored rows
+ * keeps the bench from scanning a growing table several times a second, which takes a good share
+ * of the database's CPU from the pipeline being measured.
  */
-export async function scorerEventsStored(httpPort: number): Promise<number> {
+export async function scorerEventsScored(httpPort: number): Promise<number> {
   const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
   if (!response.ok) throw new Error(`the scorer's /metrics answered ${response.status}`);
   const match = /^portscore_events_scored_total(?:\{[^}]*\})? (\d+)/m.exec(await response.text());

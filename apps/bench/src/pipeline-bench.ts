@@ -22,7 +22,7 @@ import {
   ROOT,
   rssKb,
   runBench,
-  scorerEventsStored,
+  scorerEventsScored,
 } from './bench-environment';
 import { offeredDueBy, SENDS_PER_SECOND } from './offered-load';
 import { progressReporter } from './progress';
@@ -92,9 +92,9 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     );
     await until(
       'the scorer has stored and published everything',
-      async () => (await scorerEventsStored(http.scorer)) >= accepted && (await pending(bench)) === 0,
-      progressReporter('scorer: events stored', accepted, started),
-      () => scorerEventsStored(http.scorer),
+      async () => (await scorerEventsScored(http.scorer)) >= accepted && (await pending(bench)) === 0,
+      progressReporter('scorer: events scored', accepted, started),
+      () => scorerEventsScored(http.scorer),
     );
     // The outbox is empty once the last update is on the topics; polled every 250 ms.
     const lastUpdate = Date.now();

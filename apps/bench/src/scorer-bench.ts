@@ -16,7 +16,7 @@ import {
   ROOT,
   rssKb,
   runBench,
-  scorerEventsStored,
+  scorerEventsScored,
   waitForCount,
 } from './bench-environment';
 
@@ -52,9 +52,9 @@ async function main({ numbers, ...output }: BenchOptions<'ports' | 'days'>): Pro
     const cpuAtStart = await cpuSnapshot(bench.database, { scorer: scorer.pid });
     let peakRssKb = 0;
     const run = await waitForCount(
-      'scorer stored',
+      'scorer scored',
       distinct,
-      () => scorerEventsStored(httpPort).catch(() => 0), // 0 until its HTTP server is up
+      () => scorerEventsScored(httpPort).catch(() => 0), // 0 until its HTTP server is up
       () => (peakRssKb = Math.max(peakRssKb, rssKb(scorer.pid))),
     );
     const cpu = cpuBetween(cpuAtStart, await cpuSnapshot(bench.database, { scorer: scorer.pid }));
@@ -78,7 +78,7 @@ async function main({ numbers, ...output }: BenchOptions<'ports' | 'days'>): Pro
     console.log(`scorer wall time       ${figures.scorerSecondsFromStart} s including start-up`);
     console.log(`scorer peak RSS        ${figures.scorerPeakRssMb} MB`);
     console.log(
-      `CPU s scorer / PG      ${cpu.scorer} / ${cpu.postgres ?? 'n/a'} from the scorer's start to the last event stored`,
+      `CPU s scorer / PG      ${cpu.scorer} / ${cpu.postgres ?? 'n/a'} from the scorer's start to the last event scored`,
     );
     console.log(`indicators / scores    ${indicators} / ${scores}`);
     console.log(JSON.stringify(figures));

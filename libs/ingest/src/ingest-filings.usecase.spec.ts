@@ -2,7 +2,7 @@ import { FilingValidator, PortRegistry } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
 import type {
   ConsumerPosition,
-  FilingReceipt,
+  EventClaim,
   IngestRecord,
   IngestStore,
   IngestUnit,
@@ -17,7 +17,9 @@ import { IngestFilingsUseCase } from './ingest-filings.usecase';
  * transaction at a time, as the partition lock makes them for one partition.
  */
 class MemoryIngestStore implements IngestStore {
-  receipts = new Map<string, string>();
+  /** Digest by "source id" of each stored event, and the event as stored (JSON). */
+  stored = new Map<string, string>();
+  documents = new Map<string, string>();
   totals = new Map<string, number>();
   positions = new Map<string, string>();
   private last: Promise<unknown> = Promise.resolve();
@@ -29,18 +31,22 @@ class MemoryIngestStore implements IngestStore {
   }
 
   private async run<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
-    const receipts = new Map(this.receipts);
+    const stored = new Map(this.stored);
+    const documents = new Map(this.documents);
     const totals = new Map(this.totals);
     const positions = new Map(this.positions);
     const unit: IngestUnit = {
       holdPosition: async (p) => positions.get(`${p.groupId}|${p.topic}|${p.partition}`),
-      claim: async (claims: FilingReceipt[]) => {
+      claim: async (claims: EventClaim[]) => {
         const found = new Map<string, string>();
         for (const r of claims) {
           const key = `${r.source} ${r.id}`;
-          const digest = receipts.get(key);
-          if (digest === undefined) receipts.set(key, r.digest);
-          else if (this.receipts.has(key)) found.set(key, digest);
+          const digest = stored.get(key);
+          if (digest === undefined) {
+            stored.set(key, r.digest);
+            documents.set(key, r.json);
+          }
+          else if (this.stored.has(key)) found.set(key, digest);
         }
         return found;
       },
@@ -54,7 +60,7 @@ class MemoryIngestStore implements IngestStore {
       },
     };
     const result = await work(unit);
-    Object.assign(this, { receipts, totals, positions });
+    Object.assign(this, { stored, documents, totals, positions });
     return result;
   }
 
@@ -136,6 +142,10 @@ describe('IngestFilingsUseCase', () => {
       id: 'a',
       time: '2026-10-05T01:00:00.000Z',
     });
+    // Each accepted event is stored once, as it was published: the first of a key listed twice.
+    expect([...store.documents.keys()]).toEqual(['urn:q a', 'urn:q b']);
+    expect(store.documents.get('urn:q a')).toBe(publisher.sent.events![0]!.value);
+    expect(store.documents.get('urn:q b')).toBe(publisher.sent.events![1]!.value);
     const dead = publisher.sent.dlq!;
     expect(dead).toHaveLength(2);
     // Original bytes and headers travel untouched, with the reason added.
@@ -214,7 +224,7 @@ describe('IngestFilingsUseCase', () => {
     expect(store.totals.get('rejected|retries_exhausted')).toBe(1);
   });
 
-  it('records no receipt, count or position when publishing fails, so the retry forwards the batch', async () => {
+  it('stores no event, count or position when publishing fails, so the retry forwards the batch', async () => {
     const { store, publisher, useCase } = setup();
     const partition = { groupId: 'g', topic: 'sw.filings.v1', partition: 0 };
     const batch = { filings: [filing(applied('a'), 5), filing(applied('a'), 6)], partition };
@@ -223,7 +233,7 @@ describe('IngestFilingsUseCase', () => {
       throw new Error('broker unavailable');
     };
     await expect(useCase.execute(batch)).rejects.toThrow('broker unavailable');
-    expect(store.receipts.size).toBe(0);
+    expect(store.stored.size).toBe(0);
     expect(store.totals.size).toBe(0);
     expect(store.positions.size).toBe(0);
 

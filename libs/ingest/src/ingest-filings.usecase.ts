@@ -24,11 +24,11 @@ export interface IngestTopics {
 /**
  * Validates a batch of filings and routes each one: accepted to the canonical topic, a repeat of
  * an accepted (source, id) counted as a duplicate, anything else to the dead-letter topic with
- * its original bytes and a reason. Receipts, counters and the partition position are recorded in
- * one transaction around the publishing: the receipts are claimed first (a concurrent batch with
- * the same key waits for the outcome), the rest after the events are published. A crash or a
- * failed publish before the commit leaves nothing recorded: the batch is forwarded again (the
- * scorer ignores a repeat) and nothing is counted twice.
+ * its original bytes and a reason. Accepted events, counters and the partition position are
+ * recorded in one transaction around the publishing: the accepted events are stored first (that
+ * claims their keys: a concurrent batch with the same key waits for the outcome), the rest after
+ * the events are published. A crash or a failed publish before the commit leaves nothing recorded:
+ * the batch is forwarded again (scoring a repeat changes nothing) and nothing is counted twice.
  */
 export class IngestFilingsUseCase {
   constructor(
@@ -49,12 +49,10 @@ export class IngestFilingsUseCase {
       const isNew = unprocessedSince(await this.heldPosition(unit, command));
       const validated = candidates.filter((v) => isNew(v.filing));
       const known = await unit.claim(
-        validated.flatMap((v) =>
-          v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, port: v.event.port }] : [],
-        ),
+        validated.flatMap((v) => (v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, json: v.json }] : [])),
       );
 
-      const accepted: CanonicalEvent[] = [];
+      const accepted: Array<{ event: CanonicalEvent; json: string }> = [];
       const deadLetters: OutgoingMessage[] = [];
       const deadLetterRecords: DeadLetterRecord[] = [];
       const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string): FilingOutcome => {
@@ -73,12 +71,12 @@ export class IngestFilingsUseCase {
       };
       const outcomes: FilingOutcome[] = validated.map((v) => {
         if (!v.event) return refuse(v.filing, v.rejection.code, v.rejection.detail);
-        const { event, digest } = v;
+        const { event, digest, json } = v;
         const key = eventKey(event);
         const previous = known.get(key);
         if (previous === undefined) {
           known.set(key, digest);
-          accepted.push(event);
+          accepted.push({ event, json });
           return { status: 'accepted', source: event.source, id: event.id };
         }
         if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
@@ -96,9 +94,9 @@ export class IngestFilingsUseCase {
       await Promise.all([
         this.publisher.publish(
           this.topics.events,
-          accepted.map((event) => ({
+          accepted.map(({ event, json }) => ({
             key: event.port,
-            value: JSON.stringify(event),
+            value: json,
             headers: { 'content-type': 'application/cloudevents+json' },
           })),
         ),
@@ -165,7 +163,7 @@ export class IngestFilingsUseCase {
     filing: IncomingFiling,
     onlyPort: string | undefined,
   ):
-    | { filing: IncomingFiling; event: CanonicalEvent; digest: string }
+    | { filing: IncomingFiling; event: CanonicalEvent; digest: string; json: string }
     | { filing: IncomingFiling; event?: undefined; rejection: FilingRejectedException } {
     try {
       const event = this.validator.validate(filing);
@@ -178,7 +176,7 @@ export class IngestFilingsUseCase {
           ),
         };
       }
-      return { filing, event, digest: contentDigest(event) };
+      return { filing, event, digest: contentDigest(event), json: JSON.stringify(event) };
     } catch (error) {
       if (error instanceof FilingRejectedException) return { filing, rejection: error };
       // A filing that trips an unexpected error is this filing's problem, not the partition's.

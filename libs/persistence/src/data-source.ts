@@ -13,6 +13,7 @@ import { KpiDays1795795000000 } from './migrations/1795795000000-kpi-days';
 import { OutboxTable1795796000000 } from './migrations/1795796000000-outbox-table';
 import { OutboxValues1795798000000 } from './migrations/1795798000000-outbox-values';
 import { WriteIndexes1795797000000 } from './migrations/1795797000000-write-indexes';
+import { AcceptedEvents1795799000000 } from './migrations/1795799000000-accepted-events';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   OutboxTable1795796000000,
   WriteIndexes1795797000000,
   OutboxValues1795798000000,
+  AcceptedEvents1795799000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -56,7 +56,7 @@ export class Metrics {
 
   readonly eventsScored = new Counter({
     name: 'portscore_events_scored_total',
-    help: 'Canonical events stored by the scorer for the first time',
+    help: 'Canonical events scored (an event redelivered after a crash or rebalance counts again)',
     registers: [this.registry],
   });
 

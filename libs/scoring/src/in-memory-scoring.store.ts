@@ -19,7 +19,6 @@ import {
   type WindowStats,
   windowStats,
 } from '@portscore/catalogue';
-import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import {
   type CaseRef,
   type DependentCasesQuery,
@@ -42,7 +41,6 @@ interface StoredScore {
 
 /** A ScoringStore in memory with the semantics of the PostgreSQL one, for tests without a database. */
 export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
-  readonly events = new Map<string, CanonicalEvent>();
   readonly facts = new Map<string, CaseFact>();
   /** Indexes of `facts`: by case, and by port, case type and milestone. */
   private readonly factsByCase = new Map<string, Map<string, CaseFact>>();
@@ -63,14 +61,6 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
 
   exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T> {
     return work();
-  }
-
-  async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
-    return events.filter((event) => {
-      if (this.events.has(eventKey(event))) return false;
-      this.events.set(eventKey(event), event);
-      return true;
-    });
   }
 
   async loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>> {

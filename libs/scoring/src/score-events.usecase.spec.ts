@@ -132,7 +132,16 @@ describe('ScoreEventsUseCase, measure 1', () => {
     for (const kpi of ['m1.instant_share', 'm1.p90_hours', 'm1.ecert_share']) {
       expect(monthOf(repeated, kpi)).toEqual(monthOf(once, kpi));
     }
-    expect(repeated.events.size).toBe(APPLICATIONS.length + DECISIONS.length + CERTIFICATES.length);
+    // A redelivered batch is scored again and changes nothing.
+    const useCase = new ScoreEventsUseCase(repeated, fixedCatalogue(catalogue), ports, () => new Date('2026-11-02T00:00:00Z'));
+    expect(await useCase.execute({ events: [...APPLICATIONS, ...DECISIONS] })).toMatchObject({
+      eventsScored: APPLICATIONS.length + DECISIONS.length,
+      indicatorsChanged: 0,
+      scoresChanged: 0,
+    });
+    for (const kpi of ['m1.instant_share', 'm1.p90_hours', 'm1.ecert_share']) {
+      expect(monthOf(repeated, kpi)).toEqual(monthOf(once, kpi));
+    }
   });
 
   it('gives the same result whatever the delivery order', async () => {

@@ -20,7 +20,7 @@ import {
   touchedWindows,
   windowsAt,
 } from '@portscore/catalogue';
-import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
+import { type CanonicalEvent, eventKey, type PortRegistry } from '@portscore/contracts';
 import {
   type CaseRef,
   type DependentCasesQuery,
@@ -55,7 +55,8 @@ export interface ScoreEventsCommand {
 }
 
 export interface ScoreEventsResult {
-  newEvents: number;
+  /** Events scored (a key the batch holds twice counts once; a redelivered event counts again). */
+  eventsScored: number;
   windowsRecomputed: number;
   indicatorsChanged: number;
   scoresChanged: number;
@@ -88,10 +89,10 @@ export interface CaseToSample {
 }
 
 /**
- * Stores a batch of canonical events and brings every KPI they affect up to date, in one
- * transaction: each changed case is sampled again for the KPIs of its type (so are the cases whose
- * samples depend on a changed case: charges on a new fee catalogue, the next credit rating of an
- * enterprise), and each window a sample entered or left is aggregated again from the stored
+ * Brings every KPI a batch of canonical events affects up to date, in one transaction: the
+ * events' facts are stored as case milestones, each changed case is sampled again for the KPIs of
+ * its type (so are the cases whose samples depend on a changed case: charges on a new fee
+ * catalogue, the next credit rating of an enterprise), and each window a sample entered or left is aggregated again from the stored
  * samples. The work grows with the batch and the windows it touches, never with one round trip
  * per event, and the cases of a window are never read back. Measure scores and port indices of
  * those windows follow. Changed results are left unpublished for the outbox to send.
@@ -110,10 +111,13 @@ export class ScoreEventsUseCase {
       const started = performance.now();
       await unit.lockPorts([...new Set(command.events.map((e) => e.port))]);
       const catalogue = await catalogueInForce(unit, this.catalogues);
-      const fresh = await unit.insertEvents(command.events);
-      const facts = mergeFacts(fresh.flatMap(extractFacts));
+      // The gateway stored the events as it accepted them. A redelivered event is scored again,
+      // which changes nothing: its milestones keep their earliest time, so the samples and windows
+      // come out as before, and an unchanged indicator or score is neither saved nor published.
+      const events = distinctEvents(command.events);
+      const facts = mergeFacts(events.flatMap(extractFacts));
       if (facts.length === 0)
-        return { newEvents: fresh.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
+        return { eventsScored: events.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
 
       const refs = uniqueCases(facts);
       const before = await unit.loadCases(refs);
@@ -150,7 +154,7 @@ export class ScoreEventsUseCase {
         computedAt,
       );
       return {
-        newEvents: fresh.length,
+        eventsScored: events.length,
         ...result,
         timings: { storeMs: stored - started, sampleMs: sampled - stored, indicatorsMs, scoresMs },
       };
@@ -372,4 +376,15 @@ function applyFacts(before: Map<string, CaseRecord>, facts: CaseFact[]): Map<str
     after.set(key, record);
   }
   return after;
+}
+
+/** The batch's events, each key once (the first). */
+function distinctEvents(events: CanonicalEvent[]): CanonicalEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    const key = eventKey(event);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

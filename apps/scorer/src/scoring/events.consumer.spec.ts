@@ -40,7 +40,7 @@ describe('EventsConsumer', () => {
       }
       const bad = events.find((e) => poisoned.includes(e.id));
       if (bad) throw new Error(`value out of range in ${bad.id}`);
-      return { newEvents: events.length, windowsRecomputed: 1, indicatorsChanged: 0, scoresChanged: 0 };
+      return { eventsScored: events.length, windowsRecomputed: 1, indicatorsChanged: 0, scoresChanged: 0 };
     });
     const deadLettered: FailedEvent[] = [];
     const counters = { scored: 0, quarantined: 0 };

@@ -71,7 +71,7 @@ export class EventsConsumer {
       this.metrics.eventsQuarantined.inc(failed.length);
     }
     this.metrics.databaseSeconds.observe({ operation: 'score' }, (performance.now() - started) / 1000);
-    this.metrics.eventsScored.inc(result.newEvents);
+    this.metrics.eventsScored.inc(result.eventsScored);
     this.metrics.windowsRecomputed.inc(result.windowsRecomputed);
     // Published in the background: the next batch need not wait for the broker's acknowledgements.
     this.outbox.request((error) => {
@@ -79,7 +79,7 @@ export class EventsConsumer {
       if (!isOutage(error)) this.logger.error(`publishing indicators failed: ${String(error)}`);
     });
     this.logger.log(
-      `batch of ${messages.length}: ${result.newEvents} new, ${result.windowsRecomputed} windows, ` +
+      `batch of ${messages.length}: ${result.eventsScored} scored, ${result.windowsRecomputed} windows, ` +
         `${result.indicatorsChanged} indicators and ${result.scoresChanged} scores changed` +
         (failed.length > 0 ? `, ${failed.length} dead-lettered` : '') +
         ` (oldest waited ${waited} ms; scored in ${Math.round(performance.now() - started)} ms: ${phases(result.timings)})`,
@@ -166,11 +166,11 @@ function readEvents(messages: IncomingMessage[]): { scorable: Scorable[]; failed
 }
 
 function emptyResult(): ScoreEventsResult {
-  return { newEvents: 0, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
+  return { eventsScored: 0, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
 }
 
 function addResult(total: ScoreEventsResult, part: ScoreEventsResult): void {
-  total.newEvents += part.newEvents;
+  total.eventsScored += part.eventsScored;
   total.windowsRecomputed += part.windowsRecomputed;
   total.indicatorsChanged += part.indicatorsChanged;
   total.scoresChanged += part.scoresChanged;

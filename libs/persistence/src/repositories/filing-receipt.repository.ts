@@ -3,11 +3,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import { type DeadLetterRecord, insertDeadLetters } from './dead-letters';
 
-export interface FilingReceipt {
+/** An accepted canonical event, to be stored unless its (source, id) was stored before. */
+export interface EventClaim {
   source: string;
   id: string;
+  /** SHA-256 of the event's canonical content (`contentDigest`). */
   digest: string;
-  port: string;
+  /** The canonical event as JSON, as it is published (its fields are stored from this). */
+  json: string;
 }
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -27,7 +30,7 @@ export interface ConsumerPosition {
   nextOffset: string;
 }
 
-/** What a processed batch adds besides its receipts. */
+/** What a processed batch adds besides its accepted events. */
 export interface IngestRecord {
   counts: OutcomeCount[];
   deadLetters?: DeadLetterRecord[];
@@ -35,8 +38,8 @@ export interface IngestRecord {
 }
 
 /**
- * What the gateway remembers: forwarded (source, id) pairs with a digest of their content,
- * outcome counters, and the offsets it has processed — a batch's share written in one transaction.
+ * What the gateway remembers: the accepted events, each with a digest of its content, outcome
+ * counters, and the offsets it has processed — a batch's share written in one transaction.
  */
 export interface IngestStore {
   /**
@@ -56,10 +59,10 @@ export interface IngestUnit {
    */
   holdPosition(partition: Omit<ConsumerPosition, 'nextOffset'>): Promise<string | undefined>;
   /**
-   * Records the receipts of keys not recorded before (of a key listed twice, the first) and
-   * returns, for every other key listed, the digest recorded first.
+   * Stores the events whose keys were not stored before (of a key listed twice, the first) and
+   * returns, for every other key listed, the digest stored first.
    */
-  claim(receipts: FilingReceipt[]): Promise<Map<string, string>>;
+  claim(claims: EventClaim[]): Promise<Map<string, string>>;
   /** Counters, dead letters and the partition position. */
   record(entry: IngestRecord): Promise<void>;
 }
@@ -99,34 +102,42 @@ class PgIngestUnit implements IngestUnit {
     return recordedNextOffset(this.manager, partition);
   }
 
-  async claim(receipts: FilingReceipt[]): Promise<Map<string, string>> {
-    const first = new Map<string, FilingReceipt>();
-    for (const receipt of receipts) {
-      const key = eventKey(receipt);
-      if (!first.has(key)) first.set(key, receipt);
+  async claim(claims: EventClaim[]): Promise<Map<string, string>> {
+    const first = new Map<string, EventClaim>();
+    for (const claim of claims) {
+      const key = eventKey(claim);
+      if (!first.has(key)) first.set(key, claim);
     }
     if (first.size === 0) return new Map();
     const list = [...first.values()];
-    // The insert finds the keys recorded before: no lookup ahead of it.
+    // The insert finds the keys stored before: no lookup ahead of it. The events go as one JSON
+    // array of the documents as published (no second serialisation), their digests beside it;
+    // read as jsonb, the data column is a piece of the parsed array, not parsed again.
     const inserted: Array<{ source: string; id: string }> = await this.manager.query(
-      `INSERT INTO filing_receipt (source, id, digest, port)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS r(source, id, digest, port)
+      `INSERT INTO event (source, id, type, port, time, subject, data, digest)
+       SELECT e.source, e.id, e.type, e.port, e.time, e.subject, e.data, e.digest
+         FROM ROWS FROM (
+                jsonb_to_recordset($1::jsonb)
+                  AS (source text, id text, type text, port text, time timestamptz, subject text, data jsonb),
+                unnest($2::text[])
+              ) AS e(source, id, type, port, time, subject, data, digest)
         -- In one order for every batch, so two batches claiming the same keys never wait crosswise.
-        ORDER BY source, id
+        ORDER BY e.source, e.id
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
-      [list.map((r) => r.source), list.map((r) => r.id), list.map((r) => r.digest), list.map((r) => r.port)],
+      [`[${list.map((c) => c.json).join(',')}]`, list.map((c) => c.digest)],
     );
     if (inserted.length === list.length) return new Map();
     const claimed = new Set(inserted.map(eventKey));
-    const taken = list.filter((r) => !claimed.has(eventKey(r)));
-    const rows: Array<{ source: string; id: string; digest: string }> = await this.manager.query(
-      `SELECT r.source, r.id, r.digest
-         FROM filing_receipt r
-         JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON r.source = k.source AND r.id = k.id`,
+    const taken = list.filter((c) => !claimed.has(eventKey(c)));
+    const rows: Array<{ source: string; id: string; digest: string | null }> = await this.manager.query(
+      `SELECT e.source, e.id, e.digest
+         FROM event e
+         JOIN unnest($1::text[], $2::text[]) AS k(source, id) ON e.source = k.source AND e.id = k.id`,
       [taken.map((k) => k.source), taken.map((k) => k.id)],
     );
-    return new Map(rows.map((row) => [eventKey(row), row.digest]));
+    // A null digest (an event stored without one before) matches no filing: a conflict.
+    return new Map(rows.map((row) => [eventKey(row), row.digest ?? '']));
   }
 
   async record(entry: IngestRecord): Promise<void> {

@@ -13,7 +13,6 @@ import type {
   WindowStats,
 } from '@portscore/catalogue';
 import { caseKey, emptyWindowStats, indicatorKey, scoreKey } from '@portscore/catalogue';
-import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { statusReports } from './status-reports';
@@ -72,8 +71,6 @@ export interface WindowRef {
 export interface ScoringUnit {
   /** Serialises scoring per port (taken in a fixed order, so concurrent batches cannot deadlock). */
   lockPorts(ports: string[]): Promise<void>;
-  /** Stores events; returns those not stored before (a redelivered event is not new). */
-  insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]>;
   loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>>;
   /** Upserts facts keeping the earliest time per case milestone. */
   upsertFacts(facts: CaseFact[]): Promise<void>;
@@ -332,41 +329,6 @@ class PgScoringUnit implements ScoringUnit {
     const ids = [...new Set(ports.map(portLock))].sort((a, b) => a - b);
     if (ids.length === 0) return;
     await this.manager.query(`SELECT pg_advisory_xact_lock(id) FROM unnest($1::int[]) AS id ORDER BY id`, [ids]);
-  }
-
-  async insertEvents(events: CanonicalEvent[]): Promise<CanonicalEvent[]> {
-    if (events.length === 0) return [];
-    // One JSON document rather than one array per column: serialising is native, not per element.
-    // Read as jsonb, the payload column is a piece of the parsed document, not parsed again.
-    const rows: Array<{ source: string; id: string }> = await this.manager.query(
-      `INSERT INTO event (source, id, type, port, time, subject, data)
-       SELECT source, id, type, port, time, subject, data
-         FROM jsonb_to_recordset($1::jsonb)
-              AS x(source text, id text, type text, port text, time timestamptz, subject text, data jsonb)
-       ON CONFLICT (source, id) DO NOTHING
-       RETURNING source, id`,
-      [
-        JSON.stringify(
-          events.map((e) => ({
-            source: e.source,
-            id: e.id,
-            type: e.type,
-            port: e.port,
-            time: e.time,
-            subject: e.subject ?? null,
-            data: e.data,
-          })),
-        ),
-      ],
-    );
-    const inserted = new Set(rows.map(eventKey));
-    const seen = new Set<string>();
-    return events.filter((e) => {
-      const key = eventKey(e);
-      if (!inserted.has(key) || seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
   }
 
   async loadCases(refs: CaseRef[]): Promise<Map<string, CaseRecord>> {
