@@ -148,6 +148,63 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(Number(dead)).toBe(0);
   });
 
+  it('moves a case\'s samples when a late event makes its completing milestone earlier', async () => {
+    const handled = async () =>
+      Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n);
+    const before = await handled();
+    const send = async (id: string, type: string, time: string, data: Record<string, string>) => {
+      const event = { specversion: '1.0', id, source: 'urn:test:moved', type, time, port: 'CNHGS', data };
+      await bus.publish(stack.topics.filings, [
+        { key: 'CNHGS', value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json' } },
+      ]);
+    };
+    const samples = async () =>
+      (await database.query(
+        `SELECT kpi, at, num, value FROM kpi_sample WHERE port = 'CNHGS' AND case_id = 'PM-1' ORDER BY kpi, at`,
+      )) as Array<{ kpi: string; at: Date; num: number; value: number | null }>;
+    const days = async () =>
+      (await database.query(
+        // CNHGS keeps UTC+6 (Asia/Urumqi).
+        `SELECT window_start_text AS day, samples, value FROM indicator
+          WHERE port = 'CNHGS' AND kpi = 'm1.instant_share' AND grain = 'day' ORDER BY window_start`,
+      )) as Array<{ day: string; samples: number; value: number | null }>;
+
+    await send('a-1', 'sw.permit.applied.v1', '2026-11-02T08:00:00+08:00', {
+      permitId: 'PM-1',
+      kind: 'food',
+      channel: 'electronic',
+    });
+    await send('d-late', 'sw.permit.decided.v1', '2026-11-03T10:00:00+08:00', {
+      permitId: 'PM-1',
+      kind: 'food',
+      decision: 'approved',
+    });
+    await waitUntilDigested(stack, database, before + 2);
+    // Decided 26 h after the application: not within the hour.
+    expect(await samples()).toEqual([
+      { kpi: 'm1.instant_share', at: new Date('2026-11-03T02:00:00Z'), num: 0, value: null },
+      { kpi: 'm1.p90_hours', at: new Date('2026-11-03T02:00:00Z'), num: 0, value: 26 },
+    ]);
+    expect(await days()).toEqual([{ day: '2026-11-03T00:00:00+06:00', samples: 1, value: 0 }]);
+
+    // A decision reported by another event, half an hour after the application: the permit's
+    // decided milestone takes the earlier time, and its samples move to it (not copied).
+    await send('d-early', 'sw.permit.decided.v1', '2026-11-02T08:30:00+08:00', {
+      permitId: 'PM-1',
+      kind: 'food',
+      decision: 'approved',
+    });
+    await waitUntilDigested(stack, database, before + 3);
+    expect(await samples()).toEqual([
+      { kpi: 'm1.instant_share', at: new Date('2026-11-02T00:30:00Z'), num: 1, value: null },
+      { kpi: 'm1.p90_hours', at: new Date('2026-11-02T00:30:00Z'), num: 0, value: 0.5 },
+    ]);
+    expect(await days()).toEqual([
+      { day: '2026-11-02T00:00:00+06:00', samples: 1, value: 1 },
+      { day: '2026-11-03T00:00:00+06:00', samples: 0, value: null },
+    ]);
+  });
+
   it('serves simulator traffic as indicators and scorecards', async () => {
     const handled = async () =>
       Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n);

@@ -14,6 +14,7 @@ import { OutboxTable1795796000000 } from './migrations/1795796000000-outbox-tabl
 import { OutboxValues1795798000000 } from './migrations/1795798000000-outbox-values';
 import { WriteIndexes1795797000000 } from './migrations/1795797000000-write-indexes';
 import { AcceptedEvents1795799000000 } from './migrations/1795799000000-accepted-events';
+import { SampleKey1795800000000 } from './migrations/1795800000000-sample-key';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   WriteIndexes1795797000000,
   OutboxValues1795798000000,
   AcceptedEvents1795799000000,
+  SampleKey1795800000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -99,11 +99,13 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     });
   }
 
+  /** Keyed by time and case, as in PostgreSQL: a sample left at its old time when it moved would count twice. */
   async upsertSamples(samples: SampleRow[]): Promise<void> {
     for (const sample of samples) {
       const key = `${sample.port}|${sample.kpi}`;
       const ofKpi = this.samples.get(key) ?? new Map<string, SampleRow>();
-      ofKpi.set(sample.caseId, sample);
+      if (sample.movedFrom) ofKpi.delete(`${sample.movedFrom.toISOString()}|${sample.caseId}`);
+      ofKpi.set(`${sample.at.toISOString()}|${sample.caseId}`, sample);
       this.samples.set(key, ofKpi);
     }
   }

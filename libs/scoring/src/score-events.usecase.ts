@@ -214,7 +214,15 @@ export async function sampleCases(
       const completing = record.milestones[rule.completing];
       if (!completing) continue;
       const sample = rule.sample(record, contexts.get(ref.port) ?? {});
-      samples.push({ port: ref.port, kpi: rule.kpi, caseId: ref.caseId, at: completing.at, ...sample });
+      const stored = before?.milestones[rule.completing]?.at;
+      samples.push({
+        port: ref.port,
+        kpi: rule.kpi,
+        caseId: ref.caseId,
+        at: completing.at,
+        ...sample,
+        ...(stored !== undefined && stored.getTime() !== completing.at.getTime() ? { movedFrom: stored } : {}),
+      });
       for (const window of touchedWindows(rule, timeZone, before, record)) plan.add(ref.port, rule, window);
     }
   }

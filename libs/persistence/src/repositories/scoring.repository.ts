@@ -29,6 +29,8 @@ export interface SampleRow extends Sample {
   kpi: string;
   caseId: string;
   at: Date;
+  /** The completing time the case's sample was stored at before, when the milestone moved earlier. */
+  movedFrom?: Date;
 }
 
 /** The aggregates of a KPI's samples completing in [start, end) at a port. */
@@ -78,7 +80,10 @@ export interface ScoringUnit {
   loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]>;
   /** The cases (with all their milestones) matching each query, in query order. */
   dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]>;
-  /** Stores samples, replacing those of the same port, KPI and case. */
+  /**
+   * Stores samples, replacing those of the same port, KPI and case (the one stored at `movedFrom`
+   * when it is given, else the one at the same time).
+   */
   upsertSamples(samples: SampleRow[]): Promise<void>;
   /**
    * The aggregates of each window's samples, in query order. The sums of a week or month are
@@ -413,18 +418,33 @@ class PgScoringUnit implements ScoringUnit {
 
   async upsertSamples(samples: SampleRow[]): Promise<void> {
     if (samples.length === 0) return;
+    // The key holds the time (one index serves both the key and the window scans), so a sample
+    // whose case completed earlier than stored is removed from its old place first.
+    const moved = samples.filter((s) => s.movedFrom !== undefined);
+    if (moved.length > 0) {
+      await this.manager.query(
+        `DELETE FROM kpi_sample k
+          USING json_to_recordset($1::json) AS x(port text, kpi text, case_id text, at timestamptz)
+          WHERE k.port = x.port AND k.kpi = x.kpi AND k.at = x.at AND k.case_id = x.case_id`,
+        [
+          JSON.stringify(
+            moved.map((s) => ({ port: s.port, kpi: s.kpi, case_id: s.caseId, at: s.movedFrom!.toISOString() })),
+          ),
+        ],
+      );
+    }
     await this.manager.query(
       `INSERT INTO kpi_sample AS k (port, kpi, case_id, at, value, den, num, den2, num2, grp)
        SELECT port, kpi, case_id, at, value, den, num, den2, num2, grp
          FROM json_to_recordset($1::json)
               AS x(port text, kpi text, case_id text, at timestamptz, value float8, den float8, num float8,
                    den2 float8, num2 float8, grp text)
-       ON CONFLICT (port, kpi, case_id) DO UPDATE
-         SET at = excluded.at, value = excluded.value, den = excluded.den, num = excluded.num,
-             den2 = excluded.den2, num2 = excluded.num2, grp = excluded.grp
-         WHERE (k.at, k.value, k.den, k.num, k.den2, k.num2, k.grp)
+       ON CONFLICT (port, kpi, at, case_id) DO UPDATE
+         SET value = excluded.value, den = excluded.den, num = excluded.num, den2 = excluded.den2,
+             num2 = excluded.num2, grp = excluded.grp
+         WHERE (k.value, k.den, k.num, k.den2, k.num2, k.grp)
                IS DISTINCT FROM
-               (excluded.at, excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`,
+               (excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`,
       [
         JSON.stringify(
           samples.map((s) => ({
