@@ -53,7 +53,7 @@ async function main({ numbers, ...output }: BenchOptions<'ports' | 'days'>): Pro
     let peakRssKb = 0;
     const run = await waitForCount(
       'scorer scored',
-      distinct,
+      events.length,
       () => scorerEventsScored(httpPort).catch(() => 0), // 0 until its HTTP server is up
       () => (peakRssKb = Math.max(peakRssKb, rssKb(scorer.pid))),
     );
@@ -66,7 +66,7 @@ async function main({ numbers, ...output }: BenchOptions<'ports' | 'days'>): Pro
       distinctEvents: distinct,
       ports: ports.length,
       scorerSecondsFromStart: Number(((run.doneAt - spawned) / 1000).toFixed(2)),
-      scorerEventsPerSecond: Math.round((distinct - run.firstCount) / ((run.doneAt - run.firstAt) / 1000)),
+      scorerEventsPerSecond: Math.round((events.length - run.firstCount) / ((run.doneAt - run.firstAt) / 1000)),
       scorerPeakRssMb: Math.round(peakRssKb / 1024),
       cpuSeconds: { scorer: cpu.scorer, postgres: cpu.postgres },
       indicators,

@@ -4,7 +4,7 @@ export * from './entities/indicator.entity';
 export * from './repositories/api-key.repository';
 export * from './repositories/catalogue.repository';
 export * from './repositories/dead-letters';
-export * from './repositories/filing-receipt.repository';
+export * from './repositories/ingest.repository';
 export * from './repositories/scorecard.repository';
 export * from './repositories/scoring.repository';
 export * from './local-database';

@@ -20,7 +20,7 @@ import {
   touchedWindows,
   windowsAt,
 } from '@portscore/catalogue';
-import { type CanonicalEvent, eventKey, type PortRegistry } from '@portscore/contracts';
+import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
 import {
   type CaseRef,
   type DependentCasesQuery,
@@ -55,7 +55,7 @@ export interface ScoreEventsCommand {
 }
 
 export interface ScoreEventsResult {
-  /** Events scored (a key the batch holds twice counts once; a redelivered event counts again). */
+  /** Events scored (a repeated or redelivered event counts again). */
   eventsScored: number;
   windowsRecomputed: number;
   indicatorsChanged: number;
@@ -111,10 +111,11 @@ export class ScoreEventsUseCase {
       const started = performance.now();
       await unit.lockPorts([...new Set(command.events.map((e) => e.port))]);
       const catalogue = await catalogueInForce(unit, this.catalogues);
-      // The gateway stored the events as it accepted them. A redelivered event is scored again,
-      // which changes nothing: its milestones keep their earliest time, so the samples and windows
-      // come out as before, and an unchanged indicator or score is neither saved nor published.
-      const events = distinctEvents(command.events);
+      // The gateway stored the events as it accepted them. A repeated or redelivered event is
+      // scored again, which changes nothing: its milestones keep their earliest time, so the
+      // samples and windows come out as before, and an unchanged indicator or score is neither
+      // saved nor published.
+      const { events } = command;
       const facts = mergeFacts(events.flatMap(extractFacts));
       if (facts.length === 0)
         return { eventsScored: events.length, windowsRecomputed: 0, indicatorsChanged: 0, scoresChanged: 0 };
@@ -384,15 +385,4 @@ function applyFacts(before: Map<string, CaseRecord>, facts: CaseFact[]): Map<str
     after.set(key, record);
   }
   return after;
-}
-
-/** The batch's events, each key once (the first). */
-function distinctEvents(events: CanonicalEvent[]): CanonicalEvent[] {
-  const seen = new Set<string>();
-  return events.filter((event) => {
-    const key = eventKey(event);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
