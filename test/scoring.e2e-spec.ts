@@ -148,7 +148,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(Number(dead)).toBe(0);
   });
 
-  it('moves a case\'s samples when a late event makes its completing milestone earlier', async () => {
+  it("moves a case's samples when a late event makes its completing milestone earlier", async () => {
     const handled = async () =>
       Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n);
     const before = await handled();

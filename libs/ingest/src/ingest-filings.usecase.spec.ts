@@ -45,8 +45,7 @@ class MemoryIngestStore implements IngestStore {
           if (digest === undefined) {
             stored.set(key, r.digest);
             documents.set(key, r.json);
-          }
-          else if (this.stored.has(key)) found.set(key, digest);
+          } else if (this.stored.has(key)) found.set(key, digest);
         }
         return found;
       },

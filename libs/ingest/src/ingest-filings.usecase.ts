@@ -49,7 +49,9 @@ export class IngestFilingsUseCase {
       const isNew = unprocessedSince(await this.heldPosition(unit, command));
       const validated = candidates.filter((v) => isNew(v.filing));
       const known = await unit.claim(
-        validated.flatMap((v) => (v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, json: v.json }] : [])),
+        validated.flatMap((v) =>
+          v.event ? [{ source: v.event.source, id: v.event.id, digest: v.digest, json: v.json }] : [],
+        ),
       );
 
       const accepted: Array<{ event: CanonicalEvent; json: string }> = [];

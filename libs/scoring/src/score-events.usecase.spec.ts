@@ -133,7 +133,12 @@ describe('ScoreEventsUseCase, measure 1', () => {
       expect(monthOf(repeated, kpi)).toEqual(monthOf(once, kpi));
     }
     // A redelivered batch is scored again and changes nothing.
-    const useCase = new ScoreEventsUseCase(repeated, fixedCatalogue(catalogue), ports, () => new Date('2026-11-02T00:00:00Z'));
+    const useCase = new ScoreEventsUseCase(
+      repeated,
+      fixedCatalogue(catalogue),
+      ports,
+      () => new Date('2026-11-02T00:00:00Z'),
+    );
     expect(await useCase.execute({ events: [...APPLICATIONS, ...DECISIONS] })).toMatchObject({
       eventsScored: APPLICATIONS.length + DECISIONS.length,
       indicatorsChanged: 0,
