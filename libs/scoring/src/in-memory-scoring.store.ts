@@ -167,6 +167,21 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return result;
   }
 
+  async indicatorWindows(port: string): Promise<Array<{ kpi: string; window: TimeWindow }>> {
+    return [...this.indicators.values()]
+      .filter(({ indicator }) => indicator.port === port)
+      .map(({ indicator }) => ({
+        kpi: indicator.kpi,
+        window: {
+          grain: indicator.grain,
+          start: indicator.windowStart,
+          end: indicator.windowEnd,
+          startText: indicator.windowStartText,
+          endText: indicator.windowEndText,
+        },
+      }));
+  }
+
   async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
     return [...this.scores.values()]
       .filter((s) => s.message.kind === 'port' && s.message.port === port && s.window.end > at)

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
-import { type Port, PortRegistry } from '@portscore/contracts';
+import { type CanonicalEvent, type Port, PortRegistry } from '@portscore/contracts';
 
 import { goldenEvents, scoreInBatches } from './golden.spec';
 import { RecomputeUseCase } from './recompute.usecase';
@@ -50,5 +50,47 @@ describe('RecomputeUseCase', () => {
     // Running it again changes nothing.
     const again = await new RecomputeUseCase(store, upgraded(), ports, 50).execute();
     expect({ indicators: again.indicatorsChanged, scores: again.scoresChanged }).toEqual({ indicators: 0, scores: 0 });
+  });
+
+  it('restamps a window whose samples have all left, which no case plans any more', async () => {
+    const permit = (id: string, type: string, time: string, data: Record<string, string>): CanonicalEvent =>
+      ({
+        specversion: '1.0',
+        id,
+        source: 'urn:q',
+        type,
+        time,
+        port: 'CNHGS',
+        datacontenttype: 'application/json',
+        data,
+      }) as CanonicalEvent;
+    const applied = permit('a', 'sw.permit.applied.v1', '2026-11-02T02:00:00.000Z', {
+      permitId: 'P',
+      kind: 'food',
+      channel: 'electronic',
+    });
+    const late = permit('d-late', 'sw.permit.decided.v1', '2026-11-03T04:00:00.000Z', {
+      permitId: 'P',
+      kind: 'food',
+      decision: 'approved',
+    });
+    const early = permit('d-early', 'sw.permit.decided.v1', '2026-11-02T02:30:00.000Z', {
+      permitId: 'P',
+      kind: 'food',
+      decision: 'approved',
+    });
+    const store = await scoreInBatches([[applied, late], [early]]);
+    // CNHGS keeps UTC+6: the decision moved from 3 to 2 November, leaving the 3rd's window empty.
+    const emptied = store.indicator('CNHGS', 'm1.instant_share', 'day', '2026-11-03T00:00:00+06:00')!;
+    expect(emptied).toMatchObject({ samples: 0, value: null, catalogueVersion: data.version });
+
+    await new RecomputeUseCase(store, upgraded(), ports, 50).execute();
+    expect(store.indicator('CNHGS', 'm1.instant_share', 'day', '2026-11-03T00:00:00+06:00')).toMatchObject({
+      samples: 0,
+      value: null,
+      target: 0.6,
+      catalogueVersion: '2025.1',
+    });
+    expect([...store.indicators.values()].every((e) => e.indicator.catalogueVersion === '2025.1')).toBe(true);
   });
 });

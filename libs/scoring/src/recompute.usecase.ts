@@ -4,6 +4,8 @@ import type { ScoringStore } from '@portscore/persistence';
 
 import { evaluateWindows, sampleCases, WindowPlan } from './score-events.usecase';
 
+const RULES_BY_KPI = new Map(KPI_RULES.map((rule) => [rule.kpi, rule]));
+
 export interface RecomputeResult {
   ports: number;
   windowsRecomputed: number;
@@ -51,6 +53,12 @@ export class RecomputeUseCase {
           }));
           await sampleCases(unit, cases, plan, () => timeZone);
         });
+      }
+      // A window whose samples have all left (a case found to complete earlier) still has its
+      // indicator: evaluated again too, so no stored indicator keeps the catalogue it replaced.
+      for (const { kpi, window } of await this.store.transaction((unit) => unit.indicatorWindows(port))) {
+        const rule = RULES_BY_KPI.get(kpi);
+        if (rule) plan.add(port, rule, window);
       }
       const scoredWindows = await this.store.transaction((unit) => unit.scoredWindowsEndingAfter(port, new Date(0)));
       // Days first: a week or month adds up the sums its days were given before it.

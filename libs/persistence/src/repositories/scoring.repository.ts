@@ -99,6 +99,8 @@ export interface ScoringUnit {
   loadStatuses(ports: string[]): Promise<Map<string, MeasureStatus[]>>;
   /** Windows with scores at the port that end after the instant. */
   scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]>;
+  /** Every KPI window of the port with a stored indicator (those whose samples all left too). */
+  indicatorWindows(port: string): Promise<Array<{ kpi: string; window: TimeWindow }>>;
   /** Saves measure scores and port indices that changed; returns how many rows changed. */
   saveScores(scores: WindowScores[], computedAt: Date): Promise<number>;
   /** The version of the catalogue in force, read inside the transaction (after the port locks). */
@@ -701,6 +703,30 @@ class PgScoringUnit implements ScoringUnit {
       end: row.window_end,
       startText: row.window_start_text,
       endText: row.window_end_text,
+    }));
+  }
+
+  async indicatorWindows(port: string): Promise<Array<{ kpi: string; window: TimeWindow }>> {
+    const rows: Array<{
+      kpi: string;
+      grain: Grain;
+      window_start: Date;
+      window_end: Date;
+      window_start_text: string;
+      window_end_text: string;
+    }> = await this.manager.query(
+      `SELECT kpi, grain, window_start, window_end, window_start_text, window_end_text FROM indicator WHERE port = $1`,
+      [port],
+    );
+    return rows.map((row) => ({
+      kpi: row.kpi,
+      window: {
+        grain: row.grain,
+        start: row.window_start,
+        end: row.window_end,
+        startText: row.window_start_text,
+        endText: row.window_end_text,
+      },
     }));
   }
 
