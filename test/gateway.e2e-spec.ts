@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { CanonicalEvent } from '@portscore/contracts';
 import { KafkaBus, type OutgoingMessage } from '@portscore/messaging';
 import { PgIngestStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
@@ -282,7 +283,7 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
     const database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
     const store = new PgIngestStore(database);
     const receipt = (id: string, digest: string) => {
-      const event = {
+      const event: CanonicalEvent = {
         specversion: '1.0',
         id,
         source: 'urn:claims',
@@ -292,7 +293,7 @@ describe('ingest gateway end to end (real Kafka and PostgreSQL)', () => {
         datacontenttype: 'application/json',
         data: { filingId: `F-${id}`, source: digest === 'd1' ? 'erp' : 'manual' },
       };
-      return { source: event.source, id, digest, json: JSON.stringify(event) };
+      return { event, digest };
     };
     try {
       // Rolled back (say, publishing failed): the key stays free. Of a key listed twice, the first counts.

@@ -35,14 +35,14 @@ describe('stableStringify', () => {
     }
   });
 
-  it('gives the digests stored for the valid fixtures (receipts made before stay comparable)', () => {
+  it('gives the digests stored for the valid fixtures (digests stored before stay comparable)', () => {
     const digests = Object.fromEntries(
       readdirSync(fixtures).map((file) => {
         const event = JSON.parse(readFileSync(join(fixtures, file), 'utf8')) as CanonicalEvent;
         return [file, contentDigest(event).slice(0, 16)];
       }),
     );
-    // Written down from the key-sorting implementation the first receipts were stored with.
+    // Written down from the key-sorting implementation the first digests were stored with.
     expect(digests['sw.permit.applied.v1.json']).toBe(DIGESTS.permitApplied);
     expect(digests['sw.fee.charged.v1.json']).toBe(DIGESTS.feeCharged);
   });

@@ -4,7 +4,7 @@ import type { CanonicalEvent } from './cloud-event';
 
 /**
  * JSON with object keys sorted (by UTF-16 code units), so equal content always gives equal text.
- * Stored receipts hold digests of this text: its output must never change.
+ * Stored events hold digests of this text: its output must never change.
  */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

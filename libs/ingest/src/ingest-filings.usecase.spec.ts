@@ -1,4 +1,4 @@
-import { FilingValidator, PortRegistry } from '@portscore/contracts';
+import { type CanonicalEvent, FilingValidator, PortRegistry } from '@portscore/contracts';
 import type { MessagePublisher, OutgoingMessage } from '@portscore/messaging';
 import type {
   ConsumerPosition,
@@ -17,9 +17,9 @@ import { IngestFilingsUseCase } from './ingest-filings.usecase';
  * transaction at a time, as the partition lock makes them for one partition.
  */
 class MemoryIngestStore implements IngestStore {
-  /** Digest by "source id" of each stored event, and the event as stored (JSON). */
+  /** Digest by "source id" of each stored event, and the event as stored. */
   stored = new Map<string, string>();
-  documents = new Map<string, string>();
+  documents = new Map<string, CanonicalEvent>();
   totals = new Map<string, number>();
   positions = new Map<string, string>();
   private last: Promise<unknown> = Promise.resolve();
@@ -40,11 +40,11 @@ class MemoryIngestStore implements IngestStore {
       claim: async (claims: EventClaim[]) => {
         const found = new Map<string, string>();
         for (const r of claims) {
-          const key = `${r.source} ${r.id}`;
+          const key = `${r.event.source} ${r.event.id}`;
           const digest = stored.get(key);
           if (digest === undefined) {
             stored.set(key, r.digest);
-            documents.set(key, r.json);
+            documents.set(key, r.event);
           } else if (this.stored.has(key)) found.set(key, digest);
         }
         return found;
@@ -143,8 +143,8 @@ describe('IngestFilingsUseCase', () => {
     });
     // Each accepted event is stored once, as it was published: the first of a key listed twice.
     expect([...store.documents.keys()]).toEqual(['urn:q a', 'urn:q b']);
-    expect(store.documents.get('urn:q a')).toBe(publisher.sent.events![0]!.value);
-    expect(store.documents.get('urn:q b')).toBe(publisher.sent.events![1]!.value);
+    expect(JSON.stringify(store.documents.get('urn:q a'))).toBe(publisher.sent.events![0]!.value);
+    expect(JSON.stringify(store.documents.get('urn:q b'))).toBe(publisher.sent.events![1]!.value);
     const dead = publisher.sent.dlq!;
     expect(dead).toHaveLength(2);
     // Original bytes and headers travel untouched, with the reason added.

@@ -1,16 +1,13 @@
-import { eventKey } from '@portscore/contracts';
+import { type CanonicalEvent, eventKey } from '@portscore/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { type DeadLetterRecord, insertDeadLetters } from './dead-letters';
 
 /** An accepted canonical event, to be stored unless its (source, id) was stored before. */
 export interface EventClaim {
-  source: string;
-  id: string;
+  event: CanonicalEvent;
   /** SHA-256 of the event's canonical content (`contentDigest`). */
   digest: string;
-  /** The canonical event as JSON, as it is published (its fields are stored from this). */
-  json: string;
 }
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -105,14 +102,15 @@ class PgIngestUnit implements IngestUnit {
   async claim(claims: EventClaim[]): Promise<Map<string, string>> {
     const first = new Map<string, EventClaim>();
     for (const claim of claims) {
-      const key = eventKey(claim);
+      const key = eventKey(claim.event);
       if (!first.has(key)) first.set(key, claim);
     }
     if (first.size === 0) return new Map();
     const list = [...first.values()];
     // The insert finds the keys stored before: no lookup ahead of it. The events go as one JSON
-    // array of the documents as published (no second serialisation), their digests beside it;
-    // read as jsonb, the data column is a piece of the parsed array, not parsed again.
+    // document (one string, serialised natively; not one per event kept through the round trip),
+    // their digests beside it; read as jsonb, the data column is a piece of the parsed document,
+    // not parsed again.
     const inserted: Array<{ source: string; id: string }> = await this.manager.query(
       `INSERT INTO event (source, id, type, port, time, subject, data, digest)
        SELECT e.source, e.id, e.type, e.port, e.time, e.subject, e.data, e.digest
@@ -125,11 +123,11 @@ class PgIngestUnit implements IngestUnit {
         ORDER BY e.source, e.id
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
-      [`[${list.map((c) => c.json).join(',')}]`, list.map((c) => c.digest)],
+      [JSON.stringify(list.map((c) => c.event)), list.map((c) => c.digest)],
     );
     if (inserted.length === list.length) return new Map();
     const claimed = new Set(inserted.map(eventKey));
-    const taken = list.filter((c) => !claimed.has(eventKey(c)));
+    const taken = list.filter((c) => !claimed.has(eventKey(c.event))).map((c) => c.event);
     const rows: Array<{ source: string; id: string; digest: string | null }> = await this.manager.query(
       `SELECT e.source, e.id, e.digest
          FROM event e
