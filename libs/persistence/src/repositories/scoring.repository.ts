@@ -294,6 +294,25 @@ function toMessage(row: IndicatorRow): IndicatorMessage {
   };
 }
 
+/** A window's columns, as the indicator and score tables store them. */
+interface WindowRow {
+  grain: Grain;
+  window_start: Date;
+  window_end: Date;
+  window_start_text: string;
+  window_end_text: string;
+}
+
+function toTimeWindow(row: WindowRow): TimeWindow {
+  return {
+    grain: row.grain,
+    start: row.window_start,
+    end: row.window_end,
+    startText: row.window_start_text,
+    endText: row.window_end_text,
+  };
+}
+
 interface MilestoneRow {
   ord?: string;
   port: string;
@@ -686,48 +705,20 @@ class PgScoringUnit implements ScoringUnit {
   }
 
   async scoredWindowsEndingAfter(port: string, at: Date): Promise<TimeWindow[]> {
-    const rows: Array<{
-      grain: Grain;
-      window_start: Date;
-      window_end: Date;
-      window_start_text: string;
-      window_end_text: string;
-    }> = await this.manager.query(
+    const rows: WindowRow[] = await this.manager.query(
       `SELECT grain, window_start, window_end, window_start_text, window_end_text
            FROM score WHERE port = $1 AND measure = 0 AND window_end > $2`,
       [port, at.toISOString()],
     );
-    return rows.map((row) => ({
-      grain: row.grain,
-      start: row.window_start,
-      end: row.window_end,
-      startText: row.window_start_text,
-      endText: row.window_end_text,
-    }));
+    return rows.map(toTimeWindow);
   }
 
   async indicatorWindows(port: string): Promise<Array<{ kpi: string; window: TimeWindow }>> {
-    const rows: Array<{
-      kpi: string;
-      grain: Grain;
-      window_start: Date;
-      window_end: Date;
-      window_start_text: string;
-      window_end_text: string;
-    }> = await this.manager.query(
+    const rows: Array<WindowRow & { kpi: string }> = await this.manager.query(
       `SELECT kpi, grain, window_start, window_end, window_start_text, window_end_text FROM indicator WHERE port = $1`,
       [port],
     );
-    return rows.map((row) => ({
-      kpi: row.kpi,
-      window: {
-        grain: row.grain,
-        start: row.window_start,
-        end: row.window_end,
-        startText: row.window_start_text,
-        endText: row.window_end_text,
-      },
-    }));
+    return rows.map((row) => ({ kpi: row.kpi, window: toTimeWindow(row) }));
   }
 
   async catalogueVersionInForce(): Promise<string | undefined> {
