@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { IndicatorMessage, ScoreMessage } from '@portscore/catalogue';
+import { caseKey, type IndicatorMessage, type ScoreMessage } from '@portscore/catalogue';
 import { KafkaBus } from '@portscore/messaging';
 import { PgScoringStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
@@ -203,6 +203,73 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       { day: '2026-11-02T00:00:00+06:00', samples: 1, value: 1 },
       { day: '2026-11-03T00:00:00+06:00', samples: 0, value: null },
     ]);
+  });
+
+  it('inserts the milestones and samples it is told are new, and upserts those stored after all', async () => {
+    const store = new PgScoringStore(database);
+    const ref = { port: 'CNHGS', caseType: 'permit', caseId: 'PM-FRESH' };
+    const fact = (eventKey: string, at: string) => ({
+      ...ref,
+      milestone: 'applied',
+      at: new Date(at),
+      attrs: { permitId: 'PM-FRESH', channel: eventKey },
+      eventKey,
+    });
+    const sample = (num: number) => ({
+      port: 'CNHGS',
+      kpi: 'm1.instant_share',
+      caseId: 'PM-FRESH',
+      at: new Date('2025-01-15T04:00:00Z'),
+      value: null,
+      den: 1,
+      num,
+      den2: 0,
+      num2: 0,
+      group: null,
+      fresh: true,
+    });
+    const rollback = new Error('rolled back: the rows are for this test only');
+    const seen = await store
+      .transaction(async (unit) => {
+        const read = async () => (await unit.loadCases([ref])).get(caseKey(ref))?.milestones.applied;
+        // Not stored: inserted.
+        await unit.upsertFacts([fact('urn:test:fresh b', '2025-01-15T02:00:00Z')], new Map());
+        const inserted = await read();
+        // Stored after all: an earlier report replaces it, a later one does not.
+        await unit.upsertFacts([fact('urn:test:fresh a', '2025-01-15T01:00:00Z')], new Map());
+        await unit.upsertFacts([fact('urn:test:fresh c', '2025-01-15T03:00:00Z')], new Map());
+        const kept = await read();
+        await unit.upsertSamples([sample(0)]);
+        await unit.upsertSamples([sample(1)]);
+        const [day] = await unit.windowStats([
+          {
+            port: 'CNHGS',
+            kpi: 'm1.instant_share',
+            grain: 'day',
+            start: new Date('2025-01-14T18:00:00Z'),
+            end: new Date('2025-01-15T18:00:00Z'),
+          },
+        ]);
+        throw Object.assign(rollback, { seen: { inserted, kept, day } });
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+        return (error as Error & { seen: unknown }).seen;
+      });
+    expect(seen).toEqual({
+      inserted: {
+        at: new Date('2025-01-15T02:00:00Z'),
+        attrs: { permitId: 'PM-FRESH', channel: 'urn:test:fresh b' },
+        eventKey: 'urn:test:fresh b',
+      },
+      kept: {
+        at: new Date('2025-01-15T01:00:00Z'),
+        attrs: { permitId: 'PM-FRESH', channel: 'urn:test:fresh a' },
+        eventKey: 'urn:test:fresh a',
+      },
+      day: expect.objectContaining({ count: 1, den: 1, num: 1 }),
+    });
+    expect(await database.query(`SELECT 1 FROM case_milestone WHERE case_id = 'PM-FRESH'`)).toEqual([]);
   });
 
   it('serves simulator traffic as indicators and scorecards', async () => {

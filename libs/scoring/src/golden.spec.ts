@@ -72,6 +72,11 @@ describe('golden event set against the independent reference', () => {
     store = await scoreInBatches(batches);
   });
 
+  it('finds every stored milestone and sample it inserts as new to be new (none takes the fallback upsert)', () => {
+    expect(store.facts.size).toBeGreaterThan(0);
+    expect(store.freshConflicts).toBe(0);
+  });
+
   it('touches every quantitative KPI, at every port, in both months', () => {
     const kpis = new Set(Object.keys(expected.indicators).map((key) => key.split('|')[1]));
     expect([...kpis].sort()).toEqual(

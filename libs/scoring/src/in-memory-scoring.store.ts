@@ -52,6 +52,11 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   outbox: Array<{ id: string; kind: 'indicator' | 'score'; key: string }> = [];
   private nextOutboxId = 1;
   readonly scores = new Map<string, StoredScore>();
+  /**
+   * Facts and samples given as new (not among the loaded cases, `fresh`) whose key was stored
+   * after all. PostgreSQL then upserts them instead, at a cost; tests expect none.
+   */
+  freshConflicts = 0;
 
   transaction<T>(work: (unit: ScoringUnit) => Promise<T>): Promise<T> {
     return work(this);
@@ -67,10 +72,11 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return this.records(refs.flatMap((ref) => [...(this.factsByCase.get(caseKey(ref))?.values() ?? [])]));
   }
 
-  async upsertFacts(facts: CaseFact[]): Promise<void> {
+  async upsertFacts(facts: CaseFact[], loaded: Map<string, CaseRecord>): Promise<void> {
     for (const fact of facts) {
       const key = `${caseKey(fact)}|${fact.milestone}`;
       const known = this.facts.get(key);
+      if (known && loaded.get(caseKey(fact))?.milestones[fact.milestone] === undefined) this.freshConflicts++;
       const kept = known ? earlierFact(known, fact) : fact;
       this.facts.set(key, kept);
       const ofCase = this.factsByCase.get(caseKey(fact)) ?? new Map<string, CaseFact>();
@@ -105,6 +111,7 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
       const key = `${sample.port}|${sample.kpi}`;
       const ofKpi = this.samples.get(key) ?? new Map<string, SampleRow>();
       if (sample.movedFrom) ofKpi.delete(`${sample.movedFrom.toISOString()}|${sample.caseId}`);
+      if (sample.fresh && ofKpi.has(`${sample.at.toISOString()}|${sample.caseId}`)) this.freshConflicts++;
       ofKpi.set(`${sample.at.toISOString()}|${sample.caseId}`, sample);
       this.samples.set(key, ofKpi);
     }

@@ -147,6 +147,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
     for (const kpi of ['m1.instant_share', 'm1.p90_hours', 'm1.ecert_share']) {
       expect(monthOf(repeated, kpi)).toEqual(monthOf(once, kpi));
     }
+    expect(repeated.freshConflicts).toBe(0);
   });
 
   it('gives the same result whatever the delivery order', async () => {
@@ -158,6 +159,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
       expect(reversed.indicators.get(key)!.indicator).toEqual(entry.indicator);
       expect(oneByOne.indicators.get(key)!.indicator).toEqual(entry.indicator);
     }
+    expect([inOrder.freshConflicts, reversed.freshConflicts, oneByOne.freshConflicts]).toEqual([0, 0, 0]);
   });
 
   it('has no sample until both milestones of a permit are known', async () => {
@@ -228,6 +230,7 @@ describe('ScoreEventsUseCase, measure 1', () => {
     });
     // Month p90 over 0.5, 0.75, 1, 12, 12, 1/3: rank 4.5 → 12.
     expect(monthOf(store, 'm1.p90_hours')!.value).toBeCloseTo(12, 10);
+    expect(store.freshConflicts).toBe(0);
   });
 
   it('leaves changed indicators for the outbox, which publishes each once', async () => {

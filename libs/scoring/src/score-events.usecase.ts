@@ -122,7 +122,7 @@ export class ScoreEventsUseCase {
 
       const refs = uniqueCases(facts);
       const before = await unit.loadCases(refs);
-      await unit.upsertFacts(facts);
+      await unit.upsertFacts(facts, before);
       const after = applyFacts(before, facts);
       const stored = performance.now();
 
@@ -222,6 +222,7 @@ export async function sampleCases(
         caseId: ref.caseId,
         at: completing.at,
         ...sample,
+        ...(stored === undefined ? { fresh: true } : {}),
         ...(stored !== undefined && stored.getTime() !== completing.at.getTime() ? { movedFrom: stored } : {}),
       });
       for (const window of touchedWindows(rule, timeZone, before, record)) plan.add(ref.port, rule, window);
