@@ -35,6 +35,50 @@ describe('stableStringify', () => {
     }
   });
 
+  it('writes the text of the key-sorting definition for any value, plain JSON data or not (property)', () => {
+    // The definition, written independently: keys sorted, undefined properties left out, an
+    // undefined array element left empty.
+    const reference = (value: unknown): string | undefined => {
+      if (value === null || typeof value !== 'object') return JSON.stringify(value);
+      if (Array.isArray(value)) return `[${Array.from(value, (element) => reference(element) ?? '').join(',')}]`;
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .sort()
+        .filter((key) => record[key] !== undefined);
+      return `{${keys.map((key) => `${JSON.stringify(key)}:${reference(record[key])}`).join(',')}}`;
+    };
+    let seed = 7;
+    const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+    // Plain JSON data, as parsed filings hold, is copied and written by JSON.stringify; the rest
+    // (keys JSON.stringify would move or assigning cannot copy, values JSON writes otherwise than
+    // the definition) piece by piece.
+    const plainKeys = ['b', 'a', 'B', '_', '-1', '', '港', '😀', '！', 'toJSON'];
+    const otherKeys = ['0', '10', '9', '1.5', '__proto__'];
+    const plainLeaves = ['text', 'a\n"', 0, -0, 1.5, 1e21, Number.NaN, true, null];
+    const otherLeaves = [undefined, new Date(Date.UTC(2026, 10, 30)), () => 1, { toJSON: () => 'replaced' }];
+    const value = (depth: number, keys: string[], leaves: unknown[]): unknown => {
+      if (depth === 0 || next(3) === 0) return leaves[next(leaves.length)];
+      if (next(2) === 0) return Array.from({ length: next(4) }, () => value(depth - 1, keys, leaves));
+      // Parsed, as a filing's objects are: '__proto__' is an own key.
+      const record = JSON.parse('{}') as Record<string, unknown>;
+      for (let i = next(6); i > 0; i -= 1)
+        Object.defineProperty(record, keys[next(keys.length)]!, {
+          value: value(depth - 1, keys, leaves),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      return record;
+    };
+    for (let round = 0; round < 2000; round += 1) {
+      const plain = value(4, plainKeys, plainLeaves);
+      expect(stableStringify(plain)).toBe(reference(plain));
+      const any = value(4, [...plainKeys, ...otherKeys], [...plainLeaves, ...otherLeaves]);
+      expect(stableStringify(any)).toBe(reference(any));
+    }
+    expect(stableStringify(JSON.parse('{"b":[1,{"d":2,"c":null}],"a":"x"}'))).toBe('{"a":"x","b":[1,{"c":null,"d":2}]}');
+  });
+
   it('gives the digests stored for the valid fixtures (digests stored before stay comparable)', () => {
     const digests = Object.fromEntries(
       readdirSync(fixtures).map((file) => {
