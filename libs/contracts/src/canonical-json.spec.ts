@@ -76,7 +76,9 @@ describe('stableStringify', () => {
       const any = value(4, [...plainKeys, ...otherKeys], [...plainLeaves, ...otherLeaves]);
       expect(stableStringify(any)).toBe(reference(any));
     }
-    expect(stableStringify(JSON.parse('{"b":[1,{"d":2,"c":null}],"a":"x"}'))).toBe('{"a":"x","b":[1,{"c":null,"d":2}]}');
+    expect(stableStringify(JSON.parse('{"b":[1,{"d":2,"c":null}],"a":"x"}'))).toBe(
+      '{"a":"x","b":[1,{"c":null,"d":2}]}',
+    );
   });
 
   it('gives the digests stored for the valid fixtures (digests stored before stay comparable)', () => {
