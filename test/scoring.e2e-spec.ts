@@ -205,7 +205,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     ]);
   });
 
-  it('inserts the milestones and samples it is told are new, and upserts those stored after all', async () => {
+  it('inserts the milestones and samples it is told are new, upserts those stored after all, removes emptied ones', async () => {
     const store = new PgScoringStore(database);
     const ref = { port: 'CNHGS', caseType: 'permit', caseId: 'PM-FRESH' };
     const fact = (eventKey: string, at: string) => ({
@@ -241,16 +241,23 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
         const kept = await read();
         await unit.upsertSamples([sample(0)]);
         await unit.upsertSamples([sample(1)]);
-        const [day] = await unit.windowStats([
-          {
-            port: 'CNHGS',
-            kpi: 'm1.instant_share',
-            grain: 'day',
-            start: new Date('2025-01-14T18:00:00Z'),
-            end: new Date('2025-01-15T18:00:00Z'),
-          },
-        ]);
-        throw Object.assign(rollback, { seen: { inserted, kept, day } });
+        const dayStats = async () =>
+          (
+            await unit.windowStats([
+              {
+                port: 'CNHGS',
+                kpi: 'm1.instant_share',
+                grain: 'day',
+                start: new Date('2025-01-14T18:00:00Z'),
+                end: new Date('2025-01-15T18:00:00Z'),
+              },
+            ])
+          )[0];
+        const day = await dayStats();
+        // A sample that comes to add nothing removes the stored one.
+        await unit.upsertSamples([{ ...sample(0), den: 0, fresh: false, empty: true }]);
+        const emptied = await dayStats();
+        throw Object.assign(rollback, { seen: { inserted, kept, day, emptied } });
       })
       .catch((error: unknown) => {
         if (error !== rollback) throw error;
@@ -268,6 +275,7 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
         eventKey: 'urn:test:fresh a',
       },
       day: expect.objectContaining({ count: 1, den: 1, num: 1 }),
+      emptied: expect.objectContaining({ count: 0, den: 0, num: 0 }),
     });
     expect(await database.query(`SELECT 1 FROM case_milestone WHERE case_id = 'PM-FRESH'`)).toEqual([]);
   });

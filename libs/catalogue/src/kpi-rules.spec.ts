@@ -1,4 +1,5 @@
 import {
+  adds,
   type CaseRecord,
   type ChargeLine,
   effectiveCatalogue,
@@ -6,6 +7,8 @@ import {
   type KpiRule,
   lineFinding,
   negativeDurationFinding,
+  type Sample,
+  windowStats,
 } from './kpi-rules';
 
 function rule(kpi: string): KpiRule {
@@ -135,5 +138,51 @@ describe('negativeDurationFinding', () => {
       'm17.release_p50_hours arrived→released',
     ]);
     for (const r of KPI_RULES.filter((candidate) => candidate.span)) expect(r.span!.to).toBe(r.completing);
+  });
+});
+
+describe('adds: samples that need not be stored', () => {
+  const zero: Sample = { value: null, den: 0, num: 0, den2: 0, num2: 0, group: null };
+  // Windows of assorted samples (groups with and without hits, values, both share pairs).
+  const windows: Sample[][] = [
+    [],
+    [{ ...zero, den: 1, num: 1, value: 2.5, group: 'g1' }],
+    [
+      { ...zero, den: 1, num: 0, den2: 1, num2: 1, value: 4, group: 'g1' },
+      { ...zero, den: 1, num: 1, den2: 2, num2: 1, value: 0.5, group: 'g2' },
+      { ...zero, den: 3, num: 2, value: 30, group: 'g2' },
+    ],
+  ];
+
+  it('gives, for every KPI that does not count every case, the same result with or without all-zero samples', () => {
+    const other = KPI_RULES.filter((r) => !r.countsEveryCase);
+    expect(other.length).toBeGreaterThan(20);
+    for (const r of other) {
+      expect(adds(r, zero)).toBe(false);
+      for (const samples of windows) {
+        const without = r.finish(windowStats(samples, r.percentile));
+        const withZeros = r.finish(windowStats([...samples, zero, zero, zero], r.percentile));
+        expect({ kpi: r.kpi, ...withZeros }).toEqual({ kpi: r.kpi, ...without });
+      }
+      // Nor is a case with an all-zero sample counted in the drill-down.
+      expect(r.finish(windowStats([zero], r.percentile)).samples).toBe(0);
+    }
+  });
+
+  it('keeps every sample of the KPIs that count every case, whose results depend on it', () => {
+    const counting = KPI_RULES.filter((r) => r.countsEveryCase).map((r) => r.kpi);
+    expect(counting.sort()).toEqual(['m19.visits_per_order', 'm27.advanced_upgrades']);
+    for (const kpi of counting) {
+      const r = rule(kpi);
+      expect(adds(r, zero)).toBe(true);
+      const one = [{ ...zero, num: 1, group: 'g1' }];
+      expect(r.finish(windowStats([...one, zero], r.percentile))).not.toEqual(r.finish(windowStats(one, r.percentile)));
+    }
+  });
+
+  it('finds a sample with anything in it adding', () => {
+    const share = rule('m1.instant_share');
+    for (const part of [{ value: 0 }, { den: 1 }, { num: 1 }, { den2: 1 }, { num2: 1 }, { group: '' }])
+      expect(adds(share, { ...zero, ...part })).toBe(true);
   });
 });

@@ -91,6 +91,11 @@ export interface KpiRule {
   percentile?: number;
   /** Whether the KPI uses the distinct group counts of `WindowStats`. */
   groups?: boolean;
+  /**
+   * Whether `finish` reads `WindowStats.count`: then every case completing in a window counts, one
+   * with an all-zero sample too. For any other KPI such a sample adds nothing (see `adds`).
+   */
+  countsEveryCase?: boolean;
   /** For KPIs over a duration: the span whose hours they take; `to` is the completing milestone. */
   span?: DurationSpan;
   sample(record: CaseRecord, context: RuleContext): Sample;
@@ -101,6 +106,23 @@ const NO_SAMPLE: Sample = { value: null, den: 0, num: 0, den2: 0, num2: 0, group
 
 function sampleOf(parts: Partial<Sample>): Sample {
   return { ...NO_SAMPLE, ...parts };
+}
+
+/**
+ * Whether a case's sample adds anything to a window as the rule reads it. An all-zero sample (no
+ * value, no group, nothing in any sum) adds only to `count`, which only a rule that
+ * `countsEveryCase` reads; for the others it need not be stored.
+ */
+export function adds(rule: KpiRule, sample: Sample): boolean {
+  return (
+    rule.countsEveryCase === true ||
+    sample.value !== null ||
+    sample.group !== null ||
+    sample.den !== 0 ||
+    sample.num !== 0 ||
+    sample.den2 !== 0 ||
+    sample.num2 !== 0
+  );
 }
 
 /** A 0/1 share sample: in the denominator, and in the numerator too. */
@@ -378,6 +400,7 @@ export const KPI_RULES: readonly KpiRule[] = [
     caseType: CASE_TYPES.verification,
     completing: 'performed',
     groups: true,
+    countsEveryCase: true,
     sample: (c) =>
       attr(c, 'performed', 'remote') === true
         ? NO_SAMPLE
@@ -458,6 +481,7 @@ export const KPI_RULES: readonly KpiRule[] = [
     context: 'creditHistory',
     dependsOn: [{ caseType: CASE_TYPES.creditEvent, attr: 'enterpriseId' }],
     groups: true,
+    countsEveryCase: true,
     sample: (event, context) => {
       const rated = event.milestones.rated!;
       if (rated.attrs.level !== 'advanced') return NO_SAMPLE;

@@ -110,9 +110,12 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     for (const sample of samples) {
       const key = `${sample.port}|${sample.kpi}`;
       const ofKpi = this.samples.get(key) ?? new Map<string, SampleRow>();
+      const at = `${sample.at.toISOString()}|${sample.caseId}`;
       if (sample.movedFrom) ofKpi.delete(`${sample.movedFrom.toISOString()}|${sample.caseId}`);
-      if (sample.fresh && ofKpi.has(`${sample.at.toISOString()}|${sample.caseId}`)) this.freshConflicts++;
-      ofKpi.set(`${sample.at.toISOString()}|${sample.caseId}`, sample);
+      if (sample.fresh && ofKpi.has(at)) this.freshConflicts++;
+      // As in PostgreSQL: an empty sample removes the stored one (none, when it is fresh).
+      if (!sample.empty) ofKpi.set(at, sample);
+      else if (!sample.fresh) ofKpi.delete(at);
       this.samples.set(key, ofKpi);
     }
   }

@@ -173,6 +173,44 @@ describe('ScoreEventsUseCase, measure 1', () => {
     expect(monthOf(store, 'm1.p90_hours')).toMatchObject({ value: null, samples: 0 });
   });
 
+  it('stores no sample that adds nothing, evaluates its windows all the same, and removes one that comes to add nothing', async () => {
+    const rows = (store: InMemoryScoringStore, kpi: string) =>
+      [...(store.samples.get(`${PORT}|${kpi}`)?.values() ?? [])].map((s) => `${s.caseId} ${s.at.toISOString()}`);
+    // Decisions without applications: no duration, nothing to store; the month is reported, empty.
+    const store = await score([DECISIONS]);
+    expect(rows(store, 'm1.instant_share')).toEqual([]);
+    expect(rows(store, 'm1.p90_hours')).toEqual([]);
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ value: null, samples: 0 });
+    // The applications give six of the seven their samples.
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports);
+    await useCase.execute({ events: APPLICATIONS });
+    expect(rows(store, 'm1.p90_hours')).toHaveLength(6);
+    expect(rows(store, 'm1.p90_hours')).toContain('P6 2026-10-08T01:20:00.000Z');
+    // P6 reported decided an hour before its application: a negative duration, no sample any more.
+    await useCase.execute({ events: [decided('P6', '2026-10-08T08:00:00+08:00', 'urn:test:other')] });
+    expect(rows(store, 'm1.p90_hours')).toHaveLength(5);
+    expect(rows(store, 'm1.p90_hours').filter((row) => row.startsWith('P6 '))).toEqual([]);
+    expect(store.indicator(PORT, 'm1.p90_hours', 'day', '2026-10-08T00:00:00+08:00')).toMatchObject({
+      samples: 1, // P5, 30 h
+      value: 30,
+    });
+    expect(monthOf(store, 'm1.instant_share')).toMatchObject({ samples: 5 });
+    expect(monthOf(store, 'm1.instant_share')!.value).toBeCloseTo(3 / 5, 12);
+    // A KPI that counts every case keeps the all-zero samples: m19 divides by every verification.
+    const verification = (id: string, remote: boolean) =>
+      event(id, 'urn:test:verifications', 'sw.verification.v1', '2026-10-20T10:00:00+08:00', {
+        orderId: id,
+        enterpriseId: 'E1',
+        stage: 'performed',
+        remote,
+        ...(remote ? {} : { visitId: `visit-${id}` }),
+      });
+    await useCase.execute({ events: [verification('V1', true), verification('V2', false)] });
+    expect(rows(store, 'm19.visits_per_order')).toHaveLength(2);
+    expect(monthOf(store, 'm19.visits_per_order')).toMatchObject({ value: 0.5, samples: 2 });
+    expect(store.freshConflicts).toBe(0);
+  });
+
   it('ignores a permit decided before it was applied (negative duration)', async () => {
     const backwards = [applied('P8', '2026-10-09T10:00:00+08:00'), decided('P8', '2026-10-09T09:00:00+08:00')];
     const store = await score([[...APPLICATIONS, ...DECISIONS], backwards]);

@@ -1,4 +1,5 @@
 import {
+  adds,
   attr,
   type CaseFact,
   caseKey,
@@ -216,15 +217,20 @@ export async function sampleCases(
       if (!completing) continue;
       const sample = rule.sample(record, contexts.get(ref.port) ?? {});
       const stored = before?.milestones[rule.completing]?.at;
-      samples.push({
-        port: ref.port,
-        kpi: rule.kpi,
-        caseId: ref.caseId,
-        at: completing.at,
-        ...sample,
-        ...(stored === undefined ? { fresh: true } : {}),
-        ...(stored !== undefined && stored.getTime() !== completing.at.getTime() ? { movedFrom: stored } : {}),
-      });
+      const empty = !adds(rule, sample);
+      // A sample that adds nothing is not stored; one stored before is removed. Its windows are
+      // evaluated all the same: their aggregates, as the rule reads them, are those with it.
+      if (!(empty && stored === undefined))
+        samples.push({
+          port: ref.port,
+          kpi: rule.kpi,
+          caseId: ref.caseId,
+          at: completing.at,
+          ...sample,
+          ...(empty ? { empty: true } : {}),
+          ...(stored === undefined ? { fresh: true } : {}),
+          ...(stored !== undefined && stored.getTime() !== completing.at.getTime() ? { movedFrom: stored } : {}),
+        });
       for (const window of touchedWindows(rule, timeZone, before, record)) plan.add(ref.port, rule, window);
     }
   }

@@ -36,6 +36,8 @@ export interface SampleRow extends Sample {
    * as loaded in this transaction. Such rows are inserted without conflict handling.
    */
   fresh?: boolean;
+  /** The sample adds nothing to its windows (`adds`): the one stored before is removed, none stored. */
+  empty?: boolean;
 }
 
 /** The aggregates of a KPI's samples completing in [start, end) at a port. */
@@ -91,7 +93,8 @@ export interface ScoringUnit {
   dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]>;
   /**
    * Stores samples, replacing those of the same port, KPI and case (the one stored at `movedFrom`
-   * when it is given, else the one at the same time; none when the sample is `fresh`).
+   * when it is given, else the one at the same time; none when the sample is `fresh`). An `empty`
+   * sample only removes the one stored before.
    */
   upsertSamples(samples: SampleRow[]): Promise<void>;
   /**
@@ -453,18 +456,18 @@ class PgScoringUnit implements ScoringUnit {
   async upsertSamples(samples: SampleRow[]): Promise<void> {
     if (samples.length === 0) return;
     // The key holds the time (one index serves both the key and the window scans), so a sample
-    // whose case completed earlier than stored is removed from its old place first.
-    const moved = samples.filter((s) => s.movedFrom !== undefined);
-    if (moved.length > 0) {
+    // whose case completed earlier than stored is removed from its old place first; an empty one
+    // is removed from where it is.
+    const removed = samples.flatMap((s) => [
+      ...(s.movedFrom !== undefined ? [{ port: s.port, kpi: s.kpi, case_id: s.caseId, at: s.movedFrom }] : []),
+      ...(s.empty && !s.fresh ? [{ port: s.port, kpi: s.kpi, case_id: s.caseId, at: s.at }] : []),
+    ]);
+    if (removed.length > 0) {
       await this.manager.query(
         `DELETE FROM kpi_sample k
           USING json_to_recordset($1::json) AS x(port text, kpi text, case_id text, at timestamptz)
           WHERE k.port = x.port AND k.kpi = x.kpi AND k.at = x.at AND k.case_id = x.case_id`,
-        [
-          JSON.stringify(
-            moved.map((s) => ({ port: s.port, kpi: s.kpi, case_id: s.caseId, at: s.movedFrom!.toISOString() })),
-          ),
-        ],
+        [JSON.stringify(removed)],
       );
     }
     const rows = (list: SampleRow[]) =>
@@ -494,8 +497,8 @@ class PgScoringUnit implements ScoringUnit {
          WHERE (k.value, k.den, k.num, k.den2, k.num2, k.grp)
                IS DISTINCT FROM
                (excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`;
-    const fresh = samples.filter((s) => s.fresh);
-    const known = samples.filter((s) => !s.fresh);
+    const fresh = samples.filter((s) => s.fresh && !s.empty);
+    const known = samples.filter((s) => !s.fresh && !s.empty);
     if (fresh.length > 0) await this.insertFresh(insert, upsert, rows(fresh));
     if (known.length > 0) await this.manager.query(upsert, [rows(known)]);
   }
