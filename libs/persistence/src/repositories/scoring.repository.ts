@@ -357,6 +357,14 @@ function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
   return cases;
 }
 
+/** The items for which `test` holds, then the others, in one pass. */
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
+
 function groupByOrdinal<T extends { ord?: string }>(rows: T[], count: number): T[][] {
   const groups: T[][] = Array.from({ length: count }, () => []);
   for (const row of rows) groups[Number(row.ord) - 1]!.push(row);
@@ -405,8 +413,7 @@ class PgScoringUnit implements ScoringUnit {
        ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
          SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
          WHERE (excluded.at, excluded.event_key COLLATE "C") < (c.at, c.event_key COLLATE "C")`;
-    const fresh = facts.filter((f) => loaded.get(caseKey(f))?.milestones[f.milestone] === undefined);
-    const known = facts.filter((f) => loaded.get(caseKey(f))?.milestones[f.milestone] !== undefined);
+    const [fresh, known] = partition(facts, (f) => loaded.get(caseKey(f))?.milestones[f.milestone] === undefined);
     if (fresh.length > 0) await this.insertFresh(insert, upsert, rows(fresh));
     if (known.length > 0) await this.manager.query(upsert, [rows(known)]);
   }
@@ -497,8 +504,10 @@ class PgScoringUnit implements ScoringUnit {
          WHERE (k.value, k.den, k.num, k.den2, k.num2, k.grp)
                IS DISTINCT FROM
                (excluded.value, excluded.den, excluded.num, excluded.den2, excluded.num2, excluded.grp)`;
-    const fresh = samples.filter((s) => s.fresh && !s.empty);
-    const known = samples.filter((s) => !s.fresh && !s.empty);
+    const [fresh, known] = partition(
+      samples.filter((s) => !s.empty),
+      (s) => s.fresh === true,
+    );
     if (fresh.length > 0) await this.insertFresh(insert, upsert, rows(fresh));
     if (known.length > 0) await this.manager.query(upsert, [rows(known)]);
   }
