@@ -77,24 +77,30 @@ describe('deployment manifests', () => {
 
 /** The built services, as deployed: kafkajs's producer runs with the fast paths in place. */
 describe('built services', () => {
-  it.each(['gateway', 'scorer'])('the %s loads kafkajs with the one-pass grouping and record encoding', (service) => {
-    const script =
-      `require(${JSON.stringify(join(ROOT, `dist/apps/${service}/src/${service}.module.js`))});` +
-      `const messaging = require('@portscore/messaging');` +
-      `const loaded = (request) => require.cache[require.resolve(request)].exports;` +
-      `process.stdout.write(JSON.stringify({ ...messaging.kafkajsFastPaths,` +
-      ` groupingCached: loaded('kafkajs/src/producer/groupMessagesPerPartition') === messaging.groupMessagesPerPartition,` +
-      ` recordsCached: loaded('kafkajs/src/protocol/recordBatch/record/v0') === messaging.encodeRecord }));`;
-    const result = spawnSync(process.execPath, ['-r', join(ROOT, 'bin/register-paths.js'), '-e', script], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({
-      grouping: true,
-      records: true,
-      groupingCached: true,
-      recordsCached: true,
-    });
-  });
+  it.each(['gateway', 'scorer'])(
+    'the %s loads kafkajs with the one-pass grouping, record encoding and decoding',
+    (service) => {
+      const script =
+        `require(${JSON.stringify(join(ROOT, `dist/apps/${service}/src/${service}.module.js`))});` +
+        `const messaging = require('@portscore/messaging');` +
+        `const loaded = (request) => require.cache[require.resolve(request)].exports;` +
+        `process.stdout.write(JSON.stringify({ ...messaging.kafkajsFastPaths,` +
+        ` groupingCached: loaded('kafkajs/src/producer/groupMessagesPerPartition') === messaging.groupMessagesPerPartition,` +
+        ` recordsCached: loaded('kafkajs/src/protocol/recordBatch/record/v0') === messaging.encodeRecord,` +
+        ` fetchedCached: loaded('kafkajs/src/protocol/recordBatch/record/v0/decoder') === messaging.decodeRecord }));`;
+      const result = spawnSync(process.execPath, ['-r', join(ROOT, 'bin/register-paths.js'), '-e', script], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual({
+        grouping: true,
+        records: true,
+        fetchedRecords: true,
+        groupingCached: true,
+        recordsCached: true,
+        fetchedCached: true,
+      });
+    },
+  );
 });

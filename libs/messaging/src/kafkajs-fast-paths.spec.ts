@@ -1,4 +1,11 @@
-import { encodeRecord, groupMessagesPerPartition, type RecordArgs } from './kafkajs-fast-paths';
+import {
+  decodeRecord,
+  encodeRecord,
+  groupMessagesPerPartition,
+  type RecordArgs,
+  type RecordBatchContext,
+  type RecordReader,
+} from './kafkajs-fast-paths';
 
 // kafkajs's own implementations, the references: the fast ones must give the same results.
 const kafkajsGrouping = require('kafkajs/src/producer/groupMessagesPerPartition') as typeof groupMessagesPerPartition;
@@ -86,5 +93,149 @@ describe('encodeRecord', () => {
       };
       expect(encodeRecord(args).buffer.toString('hex')).toBe(kafkajsRecord(args).buffer.toString('hex'));
     }
+  });
+});
+
+describe('decodeRecord', () => {
+  // kafkajs's own record decoder and its byte reader, the references.
+  const kafkajsDecodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder') as (
+    decoder: unknown,
+    context?: RecordBatchContext,
+  ) => unknown;
+  const KafkajsDecoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => RecordReader;
+  /** A record's bytes without the length that the batch reads ahead of the record decoder. */
+  const body = (args: RecordArgs) => {
+    const reader = new KafkajsDecoder(encodeRecord(args).buffer);
+    return (reader as unknown as { readVarIntBytes(): Buffer }).readVarIntBytes();
+  };
+  const both = (bytes: Buffer, context?: RecordBatchContext) => {
+    const ours = new KafkajsDecoder(bytes);
+    const theirs = new KafkajsDecoder(bytes);
+    const result = { ours: decodeRecord(ours, context), theirs: kafkajsDecodeRecord(theirs, context) };
+    expect(ours.offset).toBe(theirs.offset);
+    return result;
+  };
+  const context: RecordBatchContext = {
+    firstOffset: '4096',
+    firstTimestamp: '1796000000000',
+    magicByte: 2,
+    isControlBatch: false,
+    timestampType: 0,
+    maxTimestamp: '1796000000999',
+  };
+
+  it("reads a small record field by field: offset and time are the batch's plus the deltas", () => {
+    // The bytes of the encodeRecord test above: timestamp delta 2, offset delta 1, key "k",
+    // value "v", one header h = "x".
+    const record = decodeRecord(
+      new KafkajsDecoder(Buffer.from([0, 4, 2, 2, 0x6b, 2, 0x76, 2, 2, 0x68, 2, 0x78])),
+      context,
+    );
+    expect(record).toEqual({
+      magicByte: 2,
+      attributes: 0,
+      timestamp: '1796000000002',
+      offset: '4097',
+      key: Buffer.from('k'),
+      value: Buffer.from('v'),
+      headers: { h: Buffer.from('x') },
+      isControlRecord: false,
+      batchContext: context,
+    });
+    // The broker's time, when the batch says so; no key or value, no headers.
+    const appended = decodeRecord(new KafkajsDecoder(Buffer.from([0, 4, 2, 1, 1, 0])), {
+      ...context,
+      timestampType: 1,
+    });
+    expect([appended.timestamp, appended.offset, appended.key, appended.value, appended.headers]).toEqual([
+      '1796000000999',
+      '4097',
+      null,
+      null,
+      {},
+    ]);
+  });
+
+  it('gives what kafkajs gives, for deltas, keys, values and headers of every kind', () => {
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const text = (length: number) => Array.from({ length }, () => ['a', 'é', '港', '😀'][next() % 4]).join('');
+    const bytes = (length: number) => Buffer.from(Array.from({ length }, () => next() & 0xff));
+    const deltas = [
+      0,
+      1,
+      -1,
+      63,
+      64,
+      -65,
+      8192,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 40 + 7,
+      -(2 ** 40),
+      2 ** 48,
+      2 ** 52,
+      -(2 ** 52),
+    ];
+    // Bases near and beyond 2^53, where the sum must be exact 64-bit arithmetic.
+    const bases = ['0', '4096', '1796000000000', '-1', '9007199254740991', '9007199254740993', '9223372036854775000'];
+    let protoSeen = 0;
+    for (let n = 0; n < 600; n += 1) {
+      const headers: RecordArgs['headers'] = {};
+      // Repeated names (arrays), names an object inherits (toString) or would take as its prototype.
+      const names = ['h', 'trace', 'toString', '__proto__', text(3)];
+      for (let h = 0; h < n % 5; h += 1) {
+        const name = names[(n + h) % names.length]!;
+        const value = h % 2 === 0 ? [text(next() % 9), bytes(next() % 9)] : bytes(next() % 30);
+        // As an own property: assigned, __proto__ would set the object's prototype instead.
+        Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+      }
+      const args: RecordArgs = {
+        offsetDelta: n % 3 === 0 ? next() % 100_000 : n,
+        timestampDelta: deltas[n % deltas.length]!,
+        key: n % 4 === 0 ? null : text(next() % 40),
+        value: n % 7 === 0 ? null : n % 50 === 0 ? bytes(20_000) : bytes(next() % 700),
+        headers,
+      };
+      const batch = {
+        ...context,
+        firstOffset: bases[n % bases.length]!,
+        firstTimestamp: bases[(n + 3) % bases.length]!,
+        timestampType: n % 9 === 0 ? 1 : 0,
+        isControlBatch: n % 11 === 0,
+      };
+      const { ours, theirs } = both(body(args), batch);
+      expect(ours).toEqual(theirs);
+      const theirHeaders = (theirs as { headers: Record<string, unknown> }).headers;
+      expect(Object.keys(ours.headers)).toEqual(Object.keys(theirHeaders));
+      for (const name of Object.keys(theirHeaders)) expect(ours.headers[name]).toEqual(theirHeaders[name]);
+      if (Object.keys(headers).includes('__proto__')) protoSeen += 1;
+    }
+    expect(protoSeen).toBeGreaterThan(50);
+  });
+
+  it('reads eight- to ten-byte time deltas and fails where kafkajs fails', () => {
+    // Timestamp deltas of 2^56 + 5 and -(2^62): varlongs of 9 and 10 bytes, beyond plain numbers.
+    for (const delta of [2n ** 56n + 5n, -(2n ** 62n), 2n ** 49n]) {
+      const zigzag = delta >= 0n ? delta << 1n : (-delta << 1n) - 1n;
+      const varlong: number[] = [];
+      let rest = zigzag;
+      while (rest >= 0x80n) {
+        varlong.push(Number(rest & 0x7fn) | 0x80);
+        rest >>= 7n;
+      }
+      varlong.push(Number(rest));
+      const bytes = Buffer.from([0, ...varlong, 0, 1, 1, 0]);
+      const { ours, theirs } = both(bytes, context);
+      expect(ours).toEqual(theirs);
+      expect(ours.timestamp).toBe(String(1796000000000n + delta));
+    }
+    // Eleven bytes of a varlong; a negative header count other than -1.
+    const tooLong = Buffer.from([0, ...Array(10).fill(0x80), 1, 0, 1, 1, 0]);
+    expect(() => decodeRecord(new KafkajsDecoder(tooLong), context)).toThrow('Invalid Long');
+    expect(() => kafkajsDecodeRecord(new KafkajsDecoder(tooLong), context)).toThrow('Invalid Long');
+    const badCount = Buffer.from([0, 0, 0, 1, 1, 3]);
+    expect(() => decodeRecord(new KafkajsDecoder(badCount), context)).toThrow(RangeError);
+    expect(() => kafkajsDecodeRecord(new KafkajsDecoder(badCount), context)).toThrow(RangeError);
   });
 });

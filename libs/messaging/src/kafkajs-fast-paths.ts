@@ -185,8 +185,174 @@ function writeBytes(buf: Buffer, at: number, value: Bytes, length: number): numb
   return at + (Buffer.isBuffer(value) ? value.copy(buf, at) : buf.write(String(value), at, 'utf8'));
 }
 
-/** Whether kafkajs's producer in this process uses each of the functions above. */
-export const kafkajsFastPaths: Readonly<{ grouping: boolean; records: boolean }> = {
+/** The decoder kafkajs hands a record's decoder: the record's bytes and a read position. */
+export interface RecordReader {
+  buffer: Buffer;
+  offset: number;
+}
+
+/** What kafkajs's record batch decoder passes along with each of its records. */
+export interface RecordBatchContext {
+  firstOffset?: string;
+  firstTimestamp?: string;
+  magicByte?: number;
+  isControlBatch?: boolean;
+  timestampType?: number;
+  maxTimestamp?: string;
+  [more: string]: unknown;
+}
+
+/** A fetched record, as kafkajs's consumer receives it. */
+export interface DecodedRecord {
+  magicByte: number | undefined;
+  attributes: number;
+  timestamp: string;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, unknown>;
+  isControlRecord: boolean;
+  batchContext: RecordBatchContext;
+}
+
+/** kafkajs's `TimestampTypes.LOG_APPEND_TIME`: the broker's time stands for every record's. */
+const LOG_APPEND_TIME = 1;
+
+/**
+ * One fetched record (Kafka's v2 message format): what kafkajs's
+ * `src/protocol/recordBatch/record/v0/decoder` returns, field for field. kafkajs's own reads the
+ * timestamp delta through a 64-bit integer object per byte, parses the batch's first offset and
+ * timestamp from their text for every record, and rebuilds the headers object once per header;
+ * here plain numbers serve wherever the values fit (BigInt where they do not).
+ */
+export function decodeRecord(decoder: RecordReader, batchContext: RecordBatchContext = {}): DecodedRecord {
+  const { firstOffset, firstTimestamp, magicByte, isControlBatch = false, timestampType, maxTimestamp } = batchContext;
+  const reader = new Reader(decoder.buffer, decoder.offset);
+  const attributes = decoder.buffer.readInt8(reader.at);
+  reader.at += 1;
+  const timestampDelta = reader.varLong();
+  const timestamp =
+    timestampType === LOG_APPEND_TIME && maxTimestamp ? maxTimestamp : sum(firstTimestamp, timestampDelta);
+  const offset = sum(firstOffset, reader.varInt());
+  const key = reader.bytes();
+  const value = reader.bytes();
+  const headers: Record<string, unknown> = {};
+  const count = reader.varInt();
+  // kafkajs allocates an array of the count first: a negative one other than -1 (none) throws.
+  if (count < -1) throw new RangeError('Invalid array length');
+  for (let n = 0; n < count; n += 1) {
+    const name = reader.text() as string;
+    const each = reader.bytes();
+    // As kafkajs merges them: a repeated header becomes an array; the lookup, like kafkajs's,
+    // sees inherited properties too.
+    const known = headers[name];
+    const merged = known === undefined ? each : Array.isArray(known) ? known.concat([each]) : [known, each];
+    if (name === '__proto__')
+      Object.defineProperty(headers, name, { value: merged, writable: true, enumerable: true, configurable: true });
+    else headers[name] = merged;
+  }
+  decoder.offset = reader.at;
+  return {
+    magicByte,
+    attributes,
+    timestamp,
+    offset,
+    key,
+    value,
+    headers,
+    isControlRecord: isControlBatch,
+    batchContext,
+  };
+}
+
+/** A 64-bit base given as text plus a delta, as text: what kafkajs's `Long` arithmetic gives. */
+function sum(base: string | undefined, delta: number | bigint): string {
+  if (typeof base === 'string' && typeof delta === 'number') {
+    const start = Number(base);
+    const total = start + delta;
+    if (Number.isSafeInteger(start) && Number.isSafeInteger(total) && String(start) === base) return String(total);
+  }
+  return String(kafkajsLong().fromValue(base).add(kafkajsLong().fromValue(delta)).value);
+}
+
+let longClass: KafkajsLong | undefined;
+
+interface KafkajsLong {
+  fromValue(value: unknown): { add(other: unknown): { value: bigint } };
+}
+
+/** kafkajs's own 64-bit integer, for what plain numbers cannot hold exactly. */
+function kafkajsLong(): KafkajsLong {
+  longClass ??= createRequire(__filename)('kafkajs/src/utils/long') as KafkajsLong;
+  return longClass;
+}
+
+/** Reads Kafka's variable-length fields as kafkajs's `Decoder` does, without its allocations. */
+class Reader {
+  constructor(
+    readonly buf: Buffer,
+    public at: number,
+  ) {}
+
+  /** A zig-zag varint, with kafkajs's 32-bit arithmetic. */
+  varInt(): number {
+    let byte: number;
+    let result = 0;
+    let shift = 0;
+    do {
+      byte = this.buf[this.at++]!;
+      result += (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte >= 0x80);
+    return (result >>> 1) ^ -(result & 1);
+  }
+
+  /** A zig-zag varlong: a number when it is exact (up to 2^53), a BigInt beyond. */
+  varLong(): number | bigint {
+    const start = this.at;
+    let byte: number;
+    let result = 0;
+    let scale = 1;
+    do {
+      byte = this.buf[this.at++]!;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
+    } while (byte >= 0x80 && this.at - start < 7);
+    if (byte < 0x80) return result % 2 === 0 ? result / 2 : -(result + 1) / 2;
+    // Eight bytes or more: 56 bits and up.
+    this.at = start;
+    let long = 0n;
+    let shift = 0n;
+    do {
+      if (shift > 63n) throw new Error('Invalid Long, must contain 9 bytes or less');
+      byte = this.buf[this.at++]!;
+      long += BigInt(byte & 0x7f) << shift;
+      shift += 7n;
+    } while (byte >= 0x80);
+    return (long >> 1n) ^ -(long & 1n);
+  }
+
+  /** Length-prefixed bytes, null for length -1: a view of the record's buffer, as kafkajs's. */
+  bytes(): Buffer | null {
+    const length = this.varInt();
+    if (length === -1) return null;
+    const bytes = this.buf.slice(this.at, this.at + length);
+    this.at += length;
+    return bytes;
+  }
+
+  /** A length-prefixed UTF-8 string, null for length -1. */
+  text(): string | null {
+    const length = this.varInt();
+    if (length === -1) return null;
+    const text = this.buf.slice(this.at, this.at + length).toString('utf8');
+    this.at += length;
+    return text;
+  }
+}
+
+/** Whether kafkajs's producer and consumer in this process use each of the functions above. */
+export const kafkajsFastPaths: Readonly<{ grouping: boolean; records: boolean; fetchedRecords: boolean }> = {
   grouping: replaceModule(
     'kafkajs/src/producer/groupMessagesPerPartition',
     'kafkajs/src/producer/sendMessages',
@@ -196,6 +362,11 @@ export const kafkajsFastPaths: Readonly<{ grouping: boolean; records: boolean }>
     'kafkajs/src/protocol/recordBatch/record/v0',
     'kafkajs/src/protocol/requests/produce/v3/request',
     encodeRecord,
+  ),
+  fetchedRecords: replaceModule(
+    'kafkajs/src/protocol/recordBatch/record/v0/decoder',
+    'kafkajs/src/protocol/recordBatch/v0/decoder',
+    decodeRecord,
   ),
 };
 
