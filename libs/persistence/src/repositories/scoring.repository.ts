@@ -160,6 +160,17 @@ const OUTBOX_LOCK = 7_743_000_001n.toString();
 /** PostgreSQL's SQLSTATE of a duplicate key. */
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * EPOCH_MS: times in a JSON parameter go as epoch milliseconds, or as the window's RFC 3339 text
+ * where the row carries it anyway, never as Date objects: JSON.stringify calls each Date's toJSON,
+ * and the documents of windows, indicators and scores took 3.3 times as long to build with them
+ * (docs/benchmarks.md). A millisecond count divided by 1000 comes back from to_timestamp to the
+ * exact microsecond.
+ */
+function fromEpochMs(column: string): string {
+  return `to_timestamp(${column} / 1000)`;
+}
+
 /** Stable lock id of a port for pg_advisory_xact_lock. */
 function portLock(port: string): number {
   let hash = 0x7743;
@@ -544,21 +555,23 @@ class PgScoringUnit implements ScoringUnit {
   async windowStats(queries: WindowStatsQuery[]): Promise<WindowStats[]> {
     const stats: WindowStats[] = queries.map(emptyWindowStats);
     if (queries.length === 0) return stats;
-    // The windows as one JSON document (one parameter, no per-element array escaping in the driver).
+    // The windows as one JSON document (one parameter, no per-element array escaping in the driver),
+    // their bounds as epoch milliseconds (see EPOCH_MS).
     const windows = (subset: number[]) => [
       JSON.stringify(
         subset.map((i) => ({
           port: queries[i]!.port,
           kpi: queries[i]!.kpi,
-          start_at: queries[i]!.start,
-          end_at: queries[i]!.end,
+          start_ms: queries[i]!.start.getTime(),
+          end_ms: queries[i]!.end.getTime(),
           i,
           fraction: queries[i]!.percentile ?? null,
         })),
       ),
     ];
-    const unnested = `json_to_recordset($1::json)
-                        AS w(port text, kpi text, start_at timestamptz, end_at timestamptz, i int, fraction float8)`;
+    const unnested = `(SELECT port, kpi, ${fromEpochMs('start_ms')} AS start_at, ${fromEpochMs('end_ms')} AS end_at, i, fraction
+                         FROM json_to_recordset($1::json)
+                              AS x(port text, kpi text, start_ms float8, end_ms float8, i int, fraction float8)) w`;
     // Each window's rows come from a lateral subquery: an index range scan per window. As a join,
     // the planner guesses 100 windows, and once the tables have statistics (ANALYZE, autovacuum)
     // it prefers hashing the whole sample table to probing its index a hundred times — 12 ms
@@ -663,11 +676,12 @@ class PgScoringUnit implements ScoringUnit {
        INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
                                    measure, value, samples, target, attainment, scored, catalogue_version,
                                    computed_at)
-       SELECT p.*, $2::timestamptz
+       SELECT p.port, p.kpi, p.grain, p.window_start_text::timestamptz, p.window_end_text::timestamptz,
+              p.window_start_text, p.window_end_text, p.measure, p.value, p.samples, p.target, p.attainment,
+              p.scored, p.catalogue_version, $2::timestamptz
          FROM json_to_recordset($1::json)
-              AS p(port text, kpi text, grain text, window_start timestamptz, window_end timestamptz,
-                   window_start_text text, window_end_text text, measure smallint, value float8, samples int,
-                   target float8, attainment float8, scored bool, catalogue_version text)
+              AS p(port text, kpi text, grain text, window_start_text text, window_end_text text, measure smallint,
+                   value float8, samples int, target float8, attainment float8, scored bool, catalogue_version text)
        ON CONFLICT (port, kpi, grain, window_start) DO UPDATE
          SET value = excluded.value, samples = excluded.samples, target = excluded.target,
              attainment = excluded.attainment, scored = excluded.scored,
@@ -695,8 +709,6 @@ class PgScoringUnit implements ScoringUnit {
               port: x.port,
               kpi: x.kpi,
               grain: x.grain,
-              window_start: x.windowStart,
-              window_end: x.windowEnd,
               window_start_text: x.windowStartText,
               window_end_text: x.windowEndText,
               measure: x.measure,
@@ -733,11 +745,16 @@ class PgScoringUnit implements ScoringUnit {
     }> = await this.manager.query(
       // Lateral, so each window is an index lookup however large the table's statistics say it is.
       `SELECT w.w, i.*
-           FROM json_to_recordset($1::json) AS w(w int, port text, grain text, window_start timestamptz)
+           FROM (SELECT w, port, grain, ${fromEpochMs('start_ms')} AS window_start
+                   FROM json_to_recordset($1::json) AS x(w int, port text, grain text, start_ms float8)) w
            CROSS JOIN LATERAL (
              SELECT i.kpi, i.value, i.samples, i.target, i.attainment, i.scored FROM indicator i
               WHERE i.port = w.port AND i.grain = w.grain AND i.window_start = w.window_start) i`,
-      [JSON.stringify(windows.map((w, i) => ({ w: i, port: w.port, grain: w.grain, window_start: w.windowStart })))],
+      [
+        JSON.stringify(
+          windows.map((w, i) => ({ w: i, port: w.port, grain: w.grain, start_ms: w.windowStart.getTime() })),
+        ),
+      ],
     );
     for (const row of rows) {
       kpis[row.w]!.set(row.kpi, {
@@ -802,11 +819,12 @@ class PgScoringUnit implements ScoringUnit {
       `WITH changed AS (
        INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
                                score, basis, coverage, catalogue_version, computed_at)
-       SELECT p.*, $2::timestamptz
+       SELECT p.port, p.measure, p.grain, p.window_start_text::timestamptz, p.window_end_text::timestamptz,
+              p.window_start_text, p.window_end_text, p.score, p.basis, p.coverage, p.catalogue_version,
+              $2::timestamptz
          FROM json_to_recordset($1::json)
-              AS p(port text, measure smallint, grain text, window_start timestamptz, window_end timestamptz,
-                   window_start_text text, window_end_text text, score float8, basis text, coverage float8,
-                   catalogue_version text)
+              AS p(port text, measure smallint, grain text, window_start_text text, window_end_text text,
+                   score float8, basis text, coverage float8, catalogue_version text)
        ON CONFLICT (port, measure, grain, window_start) DO UPDATE
          SET score = excluded.score, basis = excluded.basis, coverage = excluded.coverage,
              catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
@@ -830,8 +848,6 @@ class PgScoringUnit implements ScoringUnit {
             port: r.s.port,
             measure: r.measure,
             grain: r.s.grain,
-            window_start: r.s.window.start,
-            window_end: r.s.window.end,
             window_start_text: r.s.window.startText,
             window_end_text: r.s.window.endText,
             score: r.score,
