@@ -64,8 +64,13 @@ export function indicatorOf(
   result: KpiResult,
 ): Indicator {
   const kpi = catalogue.kpi(rule.kpi);
+  const scored = scoreKpi(kpi, result);
   return {
-    ...scoreKpi(kpi, result),
+    value: scored.value,
+    samples: scored.samples,
+    target: scored.target,
+    attainment: scored.attainment,
+    scored: scored.scored,
     port,
     measure: kpi.measure,
     kpi: kpi.id,
