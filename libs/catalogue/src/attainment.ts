@@ -20,7 +20,7 @@ export function attainment(value: number, target: number, direction: 'up' | 'dow
 
 export function scoreKpi(kpi: CatalogueKpi, result: KpiResult): ScoredKpi {
   const scored = result.value !== null && result.samples >= kpi.minSamples;
-  // Fields named one by one: spreading the result made this and indicatorOf a hundred times as
+  // Fields named one by one: spreading the result made this and indicatorOf about fifty times as
   // slow (docs/benchmarks.md).
   return {
     value: result.value,
