@@ -39,5 +39,8 @@ describe('attainment', () => {
     const unscored = { value: 1, samples: 1, target: 1, scored: false, attainment: null };
     expect(measureScoreFromKpis([scored, { ...scored, attainment: 1 }, unscored])).toBe(75);
     expect(measureScoreFromKpis([unscored])).toBeNull();
+    // A KPI with no indicator in the window is skipped, like an unscored one.
+    expect(measureScoreFromKpis([undefined, scored, undefined, { ...scored, attainment: 0.25 }])).toBe(37.5);
+    expect(measureScoreFromKpis([undefined])).toBeNull();
   });
 });

@@ -52,7 +52,7 @@ export function scoreWindow(
   const scale = catalogue.data.statusScale;
   const maxLevel = Math.max(...Object.values(scale));
   const measures = catalogue.measures.map((measure): MeasureScore => {
-    const fromKpis = measureScoreFromKpis(measure.kpis.flatMap((kpi) => (kpis.has(kpi.id) ? [kpis.get(kpi.id)!] : [])));
+    const fromKpis = measureScoreFromKpis(measure.kpis.map((kpi) => kpis.get(kpi.id)));
     if (fromKpis !== null) return { measure: measure.number, score: fromKpis, basis: 'kpis' };
     const status = latest.get(measure.number);
     if (status) return { measure: measure.number, score: (100 * scale[status.level]) / maxLevel, basis: 'status' };

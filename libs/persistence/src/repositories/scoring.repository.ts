@@ -150,8 +150,9 @@ export interface OutboxPage {
   scores: ScoreMessage[];
 }
 
+/** A window's key within one batch's maps (the start as epoch milliseconds: no date formatting). */
 export function windowKey(window: WindowRef): string {
-  return `${window.port}|${window.grain}|${window.windowStart.toISOString()}`;
+  return `${window.port}|${window.grain}|${window.windowStart.getTime()}`;
 }
 
 /** Advisory lock id of the outbox (port locks are 32-bit hashes; this is outside their range). */
