@@ -96,6 +96,12 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     return [...this.records(facts).values()];
   }
 
+  async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {
+    return new Map(
+      await Promise.all(ports.map(async (port) => [port, await this.loadCasesWhere(port, caseType)] as const)),
+    );
+  }
+
   async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {
     return queries.map((q) => {
       const hits = this.ofKind(q.port, q.caseType, q.completing).filter(

@@ -328,8 +328,9 @@ async function loadContexts(unit: ScoringUnit, cases: CaseToSample[]): Promise<M
     }
   }
   const contexts = new Map<string, RuleContext>();
-  for (const port of catalogues) {
-    contexts.set(port, { catalogues: await unit.loadCasesWhere(port, CASE_TYPES.feeCatalogue) });
+  // One read for every port of the batch (a batch holds a partition's ports: about a dozen).
+  for (const [port, list] of await unit.loadCasesOfPorts([...catalogues], CASE_TYPES.feeCatalogue)) {
+    contexts.set(port, { catalogues: list });
   }
   for (const [port, set] of enterprises) {
     const history = await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]);

@@ -89,6 +89,8 @@ export interface ScoringUnit {
   upsertFacts(facts: CaseFact[], loaded: Map<string, CaseRecord>): Promise<void>;
   /** Cases of a type at a port, optionally only those whose attribute is one of the values. */
   loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]>;
+  /** Cases of a type at each of the ports, in one read; a port without any maps to an empty list. */
+  loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>>;
   /** The cases (with all their milestones) matching each query, in query order. */
   dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]>;
   /**
@@ -448,6 +450,18 @@ class PgScoringUnit implements ScoringUnit {
           [port, caseType],
         );
     return [...groupCases(rows).values()];
+  }
+
+  async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {
+    const byPort = new Map<string, MilestoneRow[]>(ports.map((port) => [port, []]));
+    if (ports.length === 0) return new Map();
+    const rows: MilestoneRow[] = await this.manager.query(
+      `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
+        WHERE port = ANY($1::text[]) AND case_type = $2`,
+      [ports, caseType],
+    );
+    for (const row of rows) byPort.get(row.port)?.push(row);
+    return new Map([...byPort].map(([port, list]) => [port, [...groupCases(list).values()]]));
   }
 
   async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {
