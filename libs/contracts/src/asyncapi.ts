@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EventType } from './cloud-event';
 import { EVENT_DATA_CLASSES } from './events';
 import { REJECT_REASONS } from './filing-rejection.exception';
-import { dataSchemas, type JsonSchema } from './json-schema';
+import { dataSchemas, envelopeSchema, type JsonSchema } from './json-schema';
 
 const INDICATOR: JsonSchema = {
   type: 'object',
@@ -79,7 +79,7 @@ export function asyncApiDocument(): JsonSchema {
         name: type,
         title: type,
         contentType: 'application/cloudevents+json',
-        payload: envelope(type),
+        payload: envelopeSchema(type, `#/components/schemas/${EVENT_DATA_CLASSES[type].name}`),
       },
     ]),
   );
@@ -171,21 +171,4 @@ function messageName(type: string): string {
     .replace(/^sw\./, '')
     .replace(/\.v1$/, '')
     .replace(/[._]([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-function envelope(type: EventType): JsonSchema {
-  return {
-    type: 'object',
-    required: ['specversion', 'id', 'source', 'type', 'time', 'port', 'data'],
-    properties: {
-      specversion: { const: '1.0' },
-      id: { type: 'string', minLength: 1, maxLength: 128 },
-      source: { type: 'string', format: 'uri-reference', minLength: 1 },
-      type: { const: type },
-      time: { type: 'string', format: 'date-time' },
-      port: { type: 'string' },
-      subject: { type: 'string', minLength: 1 },
-      data: { $ref: `#/components/schemas/${EVENT_DATA_CLASSES[type].name}` },
-    },
-  };
 }

@@ -81,6 +81,17 @@ export function eventSchema(type: EventType): JsonSchema {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://portscore.dev/schemas/${type}.json`,
     title: type,
+    ...envelopeSchema(type, `#/$defs/${dataClass}`),
+    $defs: defs,
+  };
+}
+
+/**
+ * The CloudEvents envelope of one event type, its data a reference (`dataRef`) to the data's
+ * schema: the one definition behind these schemas and the AsyncAPI document's messages.
+ */
+export function envelopeSchema(type: EventType, dataRef: string): JsonSchema {
+  return {
     type: 'object',
     required: ['specversion', 'id', 'source', 'type', 'time', 'port', 'data'],
     properties: {
@@ -96,9 +107,8 @@ export function eventSchema(type: EventType): JsonSchema {
       port: { type: 'string', description: 'a port id of seeds/ports.json, e.g. CNSHA' },
       subject: { type: 'string', minLength: 1 },
       datacontenttype: { type: 'string' },
-      data: { $ref: `#/$defs/${dataClass}` },
+      data: { $ref: dataRef },
     },
-    $defs: defs,
   };
 }
 
