@@ -328,7 +328,7 @@ async function loadContexts(unit: ScoringUnit, cases: CaseToSample[]): Promise<M
     }
   }
   const contexts = new Map<string, RuleContext>();
-  // One read for every port of the batch (a batch holds a partition's ports: about a dozen).
+  // One read for all the batch's ports (those of one partition), not one per port.
   for (const [port, list] of await unit.loadCasesOfPorts([...catalogues], CASE_TYPES.feeCatalogue)) {
     contexts.set(port, { catalogues: list });
   }

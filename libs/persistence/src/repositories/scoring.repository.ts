@@ -453,8 +453,8 @@ class PgScoringUnit implements ScoringUnit {
   }
 
   async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {
-    const byPort = new Map<string, MilestoneRow[]>(ports.map((port) => [port, []]));
     if (ports.length === 0) return new Map();
+    const byPort = new Map<string, MilestoneRow[]>(ports.map((port) => [port, []]));
     const rows: MilestoneRow[] = await this.manager.query(
       `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
         WHERE port = ANY($1::text[]) AND case_type = $2`,
