@@ -78,7 +78,7 @@ describe('deployment manifests', () => {
 /** The built services, as deployed: kafkajs's producer runs with the fast paths in place. */
 describe('built services', () => {
   it.each(['gateway', 'scorer'])(
-    'the %s loads kafkajs with the one-pass grouping, record encoding and decoding',
+    'the %s loads kafkajs with the one-pass grouping, record encoding and decoding, and the faster checksum',
     (service) => {
       const script =
         `require(${JSON.stringify(join(ROOT, `dist/apps/${service}/src/${service}.module.js`))});` +
@@ -87,7 +87,8 @@ describe('built services', () => {
         `process.stdout.write(JSON.stringify({ ...messaging.kafkajsFastPaths,` +
         ` groupingCached: loaded('kafkajs/src/producer/groupMessagesPerPartition') === messaging.groupMessagesPerPartition,` +
         ` recordsCached: loaded('kafkajs/src/protocol/recordBatch/record/v0') === messaging.encodeRecord,` +
-        ` fetchedCached: loaded('kafkajs/src/protocol/recordBatch/record/v0/decoder') === messaging.decodeRecord }));`;
+        ` fetchedCached: loaded('kafkajs/src/protocol/recordBatch/record/v0/decoder') === messaging.decodeRecord,` +
+        ` checksumsCached: loaded('kafkajs/src/protocol/recordBatch/crc32C/crc32C') === messaging.crc32C }));`;
       const result = spawnSync(process.execPath, ['-r', join(ROOT, 'bin/register-paths.js'), '-e', script], {
         cwd: ROOT,
         encoding: 'utf8',
@@ -97,9 +98,11 @@ describe('built services', () => {
         grouping: true,
         records: true,
         fetchedRecords: true,
+        checksums: true,
         groupingCached: true,
         recordsCached: true,
         fetchedCached: true,
+        checksumsCached: true,
       });
     },
   );

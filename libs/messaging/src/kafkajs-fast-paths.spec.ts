@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+
 import {
+  crc32C,
   decodeRecord,
   encodeRecord,
   groupMessagesPerPartition,
@@ -9,6 +12,7 @@ import {
 
 // kafkajs's own implementations, the references: the fast ones must give the same results.
 const kafkajsGrouping = require('kafkajs/src/producer/groupMessagesPerPartition') as typeof groupMessagesPerPartition;
+const kafkajsCrc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C') as (buffer: Buffer) => number;
 const kafkajsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (args: RecordArgs) => {
   buffer: Buffer;
 };
@@ -237,5 +241,31 @@ describe('decodeRecord', () => {
     const badCount = Buffer.from([0, 0, 0, 1, 1, 3]);
     expect(() => decodeRecord(new KafkajsDecoder(badCount), context)).toThrow(RangeError);
     expect(() => kafkajsDecodeRecord(new KafkajsDecoder(badCount), context)).toThrow(RangeError);
+  });
+});
+
+describe('crc32C', () => {
+  it('gives the CRC-32C check value and those of empty and one-byte input', () => {
+    // The standard check value of CRC-32C ("123456789"), as in RFC 3720 and every CRC catalogue.
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32C(Buffer.alloc(0))).toBe(0);
+    expect(crc32C(Buffer.from([0]))).toBe(0x527d5351);
+  });
+
+  it('gives what kafkajs gives for every length around the eight-byte steps, and for large buffers', () => {
+    for (let length = 0; length <= 70; length += 1) {
+      const buffer = randomBytes(length);
+      expect([length, crc32C(buffer)]).toEqual([length, kafkajsCrc32C(buffer)]);
+    }
+    for (const length of [1023, 4096, 65_537, 1_048_576]) {
+      const buffer = randomBytes(length);
+      expect([length, crc32C(buffer)]).toEqual([length, kafkajsCrc32C(buffer)]);
+    }
+    // All bits set: every table lookup at its largest index.
+    const ones = Buffer.alloc(257, 0xff);
+    expect(crc32C(ones)).toBe(kafkajsCrc32C(ones));
+    // A view into a larger buffer starts at its own first byte.
+    const whole = randomBytes(100);
+    expect(crc32C(whole.subarray(3, 90))).toBe(kafkajsCrc32C(whole.subarray(3, 90)));
   });
 });
