@@ -89,17 +89,17 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
   }
 
-  async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
-    const facts = [...this.facts.values()].filter(
-      (f) => f.port === port && f.caseType === caseType && (!attr || (values ?? []).includes(String(f.attrs[attr]))),
-    );
-    return [...this.records(facts).values()];
+  async loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]> {
+    return this.casesOf(port, caseType, (f) => values.includes(String(f.attrs[attr])));
   }
 
   async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {
-    return new Map(
-      await Promise.all(ports.map(async (port) => [port, await this.loadCasesWhere(port, caseType)] as const)),
-    );
+    return new Map(ports.map((port) => [port, this.casesOf(port, caseType, () => true)]));
+  }
+
+  private casesOf(port: string, caseType: string, test: (fact: CaseFact) => boolean): CaseRecord[] {
+    const facts = [...this.facts.values()].filter((f) => f.port === port && f.caseType === caseType && test(f));
+    return [...this.records(facts).values()];
   }
 
   async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {

@@ -45,7 +45,7 @@ export class RecomputeUseCase {
       for (const caseType of new Set(KPI_RULES.map((rule) => rule.caseType))) {
         await this.store.transaction(async (unit) => {
           await unit.lockPorts([port]);
-          const records = await unit.loadCasesWhere(port, caseType);
+          const records = (await unit.loadCasesOfPorts([port], caseType)).get(port)!;
           const cases = records.map((record) => ({
             ref: { port, caseType, caseId: record.caseId },
             record,

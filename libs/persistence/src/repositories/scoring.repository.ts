@@ -87,8 +87,8 @@ export interface ScoringUnit {
    * without conflict handling.
    */
   upsertFacts(facts: CaseFact[], loaded: Map<string, CaseRecord>): Promise<void>;
-  /** Cases of a type at a port, optionally only those whose attribute is one of the values. */
-  loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]>;
+  /** Cases of a type at a port whose attribute is one of the values. */
+  loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]>;
   /** Cases of a type at each of the ports, in one read; a port without any maps to an empty list. */
   loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>>;
   /** The cases (with all their milestones) matching each query, in query order. */
@@ -438,17 +438,12 @@ class PgScoringUnit implements ScoringUnit {
     if (known.length > 0) await this.manager.query(upsert, [rows(known)]);
   }
 
-  async loadCasesWhere(port: string, caseType: string, attr?: string, values?: string[]): Promise<CaseRecord[]> {
-    const rows: MilestoneRow[] = attr
-      ? await this.manager.query(
-          `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
-            WHERE port = $1 AND case_type = $2 AND attrs->>$3 = ANY($4::text[])`,
-          [port, caseType, attr, values ?? []],
-        )
-      : await this.manager.query(
-          `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone WHERE port = $1 AND case_type = $2`,
-          [port, caseType],
-        );
+  async loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]> {
+    const rows: MilestoneRow[] = await this.manager.query(
+      `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
+        WHERE port = $1 AND case_type = $2 AND attrs->>$3 = ANY($4::text[])`,
+      [port, caseType, attr, values],
+    );
     return [...groupCases(rows).values()];
   }
 
