@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { caseKey, type IndicatorMessage, type ScoreMessage } from '@portscore/catalogue';
 import { KafkaBus } from '@portscore/messaging';
-import { PgScoringStore } from '@portscore/persistence';
+import { dataSourceOptions, PgScoringStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
 
 import { ROOT } from './setup/e2e-environment';
@@ -146,6 +146,22 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       `SELECT n_dead_tup AS dead FROM pg_stat_user_tables WHERE relname = 'outbox'`,
     );
     expect(Number(dead)).toBe(0);
+  });
+
+  it("runs the services' statements without parallel workers", async () => {
+    // The services' connections come from dataSourceOptions (see PARALLEL there); session
+    // options in the URL apply as well.
+    const url = new URL(stack.databaseUrl);
+    url.searchParams.set('options', '-c work_mem=8MB');
+    const own = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    try {
+      expect(await own.query('SHOW max_parallel_workers_per_gather')).toEqual([
+        { max_parallel_workers_per_gather: '0' },
+      ]);
+      expect(await own.query('SHOW work_mem')).toEqual([{ work_mem: '8MB' }]);
+    } finally {
+      await own.destroy();
+    }
   });
 
   it("moves a case's samples when a late event makes its completing milestone earlier", async () => {

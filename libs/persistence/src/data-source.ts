@@ -32,16 +32,29 @@ export const MIGRATIONS = [
   SampleKey1795800000000,
 ];
 
+/**
+ * PARALLEL: Portscore's connections run without parallel workers. Each statement reads or writes
+ * a batch's rows through an index, and starting a worker costs more than it can save: with them,
+ * the outbox page (about 700 entries) took 60 to 100 ms, 75 of them waiting for its worker, where
+ * the scan itself took 1.1 ms (docs/benchmarks.md).
+ */
+const SESSION_OPTIONS = '-c max_parallel_workers_per_gather=0';
+
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  // The driver lets an `options` parameter of the URL replace the one given beside it; taken out
+  // of the URL and put after ours, it still applies, and wins where both set the same thing.
+  const url = new URL(databaseUrl);
+  const own = url.searchParams.get('options');
+  url.searchParams.delete('options');
   return {
     type: 'postgres',
-    url: databaseUrl,
+    url: url.toString(),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
-    extra: { max: 8, application_name: 'portscore' },
+    extra: { max: 8, application_name: 'portscore', options: own ? `${SESSION_OPTIONS} ${own}` : SESSION_OPTIONS },
   };
 }
 
