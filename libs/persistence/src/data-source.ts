@@ -34,9 +34,8 @@ export const MIGRATIONS = [
 
 /**
  * PARALLEL: Portscore's connections run without parallel workers. Each statement reads or writes
- * a batch's rows through an index, and starting a worker costs more than it can save: with them,
- * the outbox page (about 700 entries) took 60 to 100 ms, 75 of them waiting for its worker, where
- * the scan itself took 1.1 ms (docs/benchmarks.md).
+ * a batch's rows through an index, and starting a worker costs more than it can save: with one,
+ * the outbox page took a median of 94 ms, where the scan itself took about 1 ms (docs/benchmarks.md).
  */
 const SESSION_OPTIONS = '-c max_parallel_workers_per_gather=0';
 
