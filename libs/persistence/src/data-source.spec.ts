@@ -4,8 +4,10 @@ describe('dataSourceOptions', () => {
   type Options = { url: string; extra: { options: string } };
   const extra = (url: string) => (dataSourceOptions(url) as Options).extra;
 
-  it('runs sessions without parallel workers', () => {
-    expect(extra('postgres://postgres@127.0.0.1:5432/portscore').options).toBe('-c max_parallel_workers_per_gather=0');
+  it('runs sessions without parallel workers, and leaves a URL without session options as it is', () => {
+    const url = 'postgres:///portscore?host=/var/run/postgresql&application_name=x%20y';
+    expect(extra(url).options).toBe('-c max_parallel_workers_per_gather=0');
+    expect((dataSourceOptions(url) as Options).url).toBe(url);
   });
 
   it("keeps the URL's own session options, after Portscore's so that they win", () => {

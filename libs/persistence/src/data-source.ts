@@ -47,7 +47,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   url.searchParams.delete('options');
   return {
     type: 'postgres',
-    url: url.toString(),
+    url: own === null ? databaseUrl : url.toString(),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
