@@ -296,6 +296,47 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(await database.query(`SELECT 1 FROM case_milestone WHERE case_id = 'PM-FRESH'`)).toEqual([]);
   });
 
+  it("reads the credit events of several ports' enterprises at once, each port's own", async () => {
+    const store = new PgScoringStore(database);
+    const rated = (port: string, caseId: string, enterpriseId: string) => ({
+      port,
+      caseType: 'credit_event',
+      caseId,
+      milestone: 'rated',
+      at: new Date('2025-02-03T01:00:00Z'),
+      attrs: { enterpriseId, level: 'advanced' },
+      eventKey: `urn:test:credit ${caseId}`,
+    });
+    const rollback = new Error('rolled back: the rows are for this test only');
+    const read = await store
+      .transaction(async (unit) => {
+        await unit.upsertFacts(
+          [
+            rated('CNHGS', 'CR-A1', 'ENT-1'),
+            rated('CNHGS', 'CR-A2', 'ENT-2'),
+            rated('CNNKG', 'CR-B1', 'ENT-2'),
+            rated('CNNKG', 'CR-B2', 'ENT-1'),
+          ],
+          new Map(),
+        );
+        const wanted = new Map([
+          ['CNHGS', ['ENT-1']],
+          ['CNNKG', ['ENT-2', 'ENT-3']],
+          ['CNSHA', ['ENT-1']],
+        ]);
+        const byPort = await unit.loadCasesWhere('credit_event', 'enterpriseId', wanted);
+        throw Object.assign(rollback, {
+          read: Object.fromEntries([...byPort].map(([port, cases]) => [port, cases.map((c) => c.caseId).sort()])),
+        });
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+        return (error as Error & { read: unknown }).read;
+      });
+    // ENT-1 is asked for at CNHGS only: CNNKG's case of ENT-1 is not read, nor CNHGS's of ENT-2.
+    expect(read).toEqual({ CNHGS: ['CR-A1'], CNNKG: ['CR-B1'], CNSHA: [] });
+  });
+
   it('serves simulator traffic as indicators and scorecards', async () => {
     const handled = async () =>
       Number((await database.query('SELECT coalesce(sum(count), 0) AS n FROM ingest_count'))[0].n);

@@ -89,8 +89,17 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
     }
   }
 
-  async loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]> {
-    return this.casesOf(port, caseType, (f) => values.includes(String(f.attrs[attr])));
+  async loadCasesWhere(
+    caseType: string,
+    attr: string,
+    valuesByPort: Map<string, string[]>,
+  ): Promise<Map<string, CaseRecord[]>> {
+    return new Map(
+      [...valuesByPort].map(([port, values]) => [
+        port,
+        this.casesOf(port, caseType, (f) => values.includes(String(f.attrs[attr]))),
+      ]),
+    );
   }
 
   async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {

@@ -328,12 +328,12 @@ async function loadContexts(unit: ScoringUnit, cases: CaseToSample[]): Promise<M
     }
   }
   const contexts = new Map<string, RuleContext>();
-  // One read for all the batch's ports (those of one partition), not one per port.
+  // One read each for all the batch's ports (those of one partition), not one per port.
   for (const [port, list] of await unit.loadCasesOfPorts([...catalogues], CASE_TYPES.feeCatalogue)) {
     contexts.set(port, { catalogues: list });
   }
-  for (const [port, set] of enterprises) {
-    const history = await unit.loadCasesWhere(port, CASE_TYPES.creditEvent, 'enterpriseId', [...set]);
+  const wanted = new Map([...enterprises].map(([port, set]) => [port, [...set]]));
+  for (const [port, history] of await unit.loadCasesWhere(CASE_TYPES.creditEvent, 'enterpriseId', wanted)) {
     contexts.set(port, { ...contexts.get(port), creditHistory: history });
   }
   return contexts;

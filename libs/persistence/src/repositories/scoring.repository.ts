@@ -87,8 +87,15 @@ export interface ScoringUnit {
    * without conflict handling.
    */
   upsertFacts(facts: CaseFact[], loaded: Map<string, CaseRecord>): Promise<void>;
-  /** Cases of a type at a port whose attribute is one of the values. */
-  loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]>;
+  /**
+   * Cases of a type at each of the ports whose attribute is one of that port's values, in one read;
+   * a port without any maps to an empty list.
+   */
+  loadCasesWhere(
+    caseType: string,
+    attr: string,
+    valuesByPort: Map<string, string[]>,
+  ): Promise<Map<string, CaseRecord[]>>;
   /** Cases of a type at each of the ports, in one read; a port without any maps to an empty list. */
   loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>>;
   /** The cases (with all their milestones) matching each query, in query order. */
@@ -356,6 +363,13 @@ interface MilestoneRow {
   event_key?: string;
 }
 
+/** The cases of the rows by port; each of the ports is there, one without rows with an empty list. */
+function casesByPort(ports: string[], rows: MilestoneRow[]): Map<string, CaseRecord[]> {
+  const byPort = new Map<string, MilestoneRow[]>(ports.map((port) => [port, []]));
+  for (const row of rows) byPort.get(row.port)?.push(row);
+  return new Map([...byPort].map(([port, list]) => [port, [...groupCases(list).values()]]));
+}
+
 function groupCases(rows: MilestoneRow[]): Map<string, CaseRecord> {
   const cases = new Map<string, CaseRecord & { milestones: Record<string, CaseRecord['milestones'][string]> }>();
   for (const row of rows) {
@@ -438,25 +452,31 @@ class PgScoringUnit implements ScoringUnit {
     if (known.length > 0) await this.manager.query(upsert, [rows(known)]);
   }
 
-  async loadCasesWhere(port: string, caseType: string, attr: string, values: string[]): Promise<CaseRecord[]> {
+  async loadCasesWhere(
+    caseType: string,
+    attr: string,
+    valuesByPort: Map<string, string[]>,
+  ): Promise<Map<string, CaseRecord[]>> {
+    if (valuesByPort.size === 0) return new Map();
+    // As (port, value) pairs: a value asked for at one port does not bring in another port's cases.
+    const pairs = [...valuesByPort].flatMap(([port, values]) => values.map((value) => [port, value] as const));
     const rows: MilestoneRow[] = await this.manager.query(
       `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
-        WHERE port = $1 AND case_type = $2 AND attrs->>$3 = ANY($4::text[])`,
-      [port, caseType, attr, values],
+        WHERE port = ANY($1::text[]) AND case_type = $3
+          AND (port, attrs->>$4) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [pairs.map(([port]) => port), pairs.map(([, value]) => value), caseType, attr],
     );
-    return [...groupCases(rows).values()];
+    return casesByPort([...valuesByPort.keys()], rows);
   }
 
   async loadCasesOfPorts(ports: string[], caseType: string): Promise<Map<string, CaseRecord[]>> {
     if (ports.length === 0) return new Map();
-    const byPort = new Map<string, MilestoneRow[]>(ports.map((port) => [port, []]));
     const rows: MilestoneRow[] = await this.manager.query(
       `SELECT port, case_type, case_id, milestone, at, attrs FROM case_milestone
         WHERE port = ANY($1::text[]) AND case_type = $2`,
       [ports, caseType],
     );
-    for (const row of rows) byPort.get(row.port)?.push(row);
-    return new Map([...byPort].map(([port, list]) => [port, [...groupCases(list).values()]]));
+    return casesByPort(ports, rows);
   }
 
   async dependentCases(queries: DependentCasesQuery[]): Promise<CaseRecord[][]> {
