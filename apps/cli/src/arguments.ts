@@ -32,6 +32,24 @@ export interface OptionSpec {
 }
 
 /**
+ * The command line with each `--name=VALUE` of an option that takes a value written as
+ * `--name VALUE`, the form the rest of the parsing reads. Another word with `=` is left as it is,
+ * for checkOptions to refuse: a flag given a value is a mistake, not a FILE.
+ */
+export function splitInlineValues(args: string[], spec: OptionSpec): string[] {
+  return args.flatMap((arg) => {
+    const equals = arg.indexOf('=');
+    if (!arg.startsWith('--') || equals < 0) return [arg];
+    const name = arg.slice(0, equals);
+    const what = spec.withValue[name];
+    if (what === undefined) return [arg];
+    const value = arg.slice(equals + 1);
+    if (value === '') throw new UsageError(`${name} needs ${what}`);
+    return [name, value];
+  });
+}
+
+/**
  * Refuses an option the command does not know (a misspelt `--dry-run` must not go unnoticed)
  * and an option given without its value.
  */

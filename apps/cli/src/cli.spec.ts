@@ -143,6 +143,23 @@ describe('portscore usage errors', () => {
     expect(stderr).toContain(`--limit ${limit}: expected a whole number from 0`);
   });
 
+  it("takes an option's value as --name=VALUE too, and refuses it empty or on a flag", async () => {
+    const limit = await run('dlq', 'list', '--limit=ten');
+    expect(limit.status).toBe(2);
+    expect(limit.stderr).toContain('--limit ten: expected a whole number from 0');
+    const http = await run('publish', '--http=localhost:3000', '--api-key=k', 'f.ndjson');
+    expect(http.status).toBe(2);
+    expect(http.stderr).toContain('--http localhost:3000 is not an http(s) URL');
+    const empty = await run('dlq', 'list', '--limit=');
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('portscore dlq: --limit needs a number');
+    // A flag given a value is refused, not read as a FILE.
+    const flag = await run('validate', '--json=yes', fixture('valid/m1-cnsha-october.ndjson'));
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain('unknown option --json=yes');
+    expect((await run('simulate', '--rate=5', '--help')).status).toBe(0);
+  });
+
   it('dlq refuses a reason that is not a reject code and lists the codes', async () => {
     const { status, stderr } = await run('dlq', 'redrive', '--reason', 'unknown-port');
     expect(status).toBe(2);

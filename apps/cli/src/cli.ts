@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { ConfigurationError, loadConfig } from '@portscore/config';
 
-import { asksForHelp, checkOptions, option, type OptionSpec, UsageError } from './arguments';
+import { asksForHelp, checkOptions, option, type OptionSpec, splitInlineValues, UsageError } from './arguments';
 import { CATALOGUE_HELP, catalogueCommand } from './commands/catalogue.command';
 import { DLQ_HELP, dlqCommand, dlqRequest } from './commands/dlq.command';
 import { DOCS_HELP, docsCommand } from './commands/docs.command';
@@ -37,6 +37,8 @@ Commands:
 ${FILE_FORMATS}
 
 ${EXIT_STATUS_HELP}
+
+Options that take a value take it as --name VALUE or --name=VALUE.
 
 Settings come from environment variables; see .env.example for each one and its default.`;
 
@@ -135,13 +137,13 @@ const COMMANDS: Record<string, Command> = {
  * Every command answers --help and -h with its own usage before it reads or connects to anything.
  */
 export async function runCli(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...given] = argv;
   if (name === undefined) {
     console.error(HELP);
     return ExitStatus.Usage;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
-    const topic = args[0];
+    const topic = given[0];
     if (topic === undefined) console.log(HELP);
     else if (Object.hasOwn(COMMANDS, topic)) console.log(COMMANDS[topic]!.help);
     else return unknownCommand(topic);
@@ -149,11 +151,12 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   if (!Object.hasOwn(COMMANDS, name)) return unknownCommand(name);
   const command = COMMANDS[name]!;
-  if (asksForHelp(args, command)) {
+  if (asksForHelp(given, command)) {
     console.log(command.help);
     return ExitStatus.Ok;
   }
   try {
+    const args = splitInlineValues(given, command);
     checkOptions(args, command);
     return await command.run(args, command);
   } catch (error) {
