@@ -53,8 +53,10 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
     expect(before.get('portscore_filings_received_total')).toBe(0);
 
     const stream = mixedStream(400, 60, 15, 25);
+    const publishedAt = Date.now();
     await bus.publish(stack.topics.filings, stream.messages);
     await waitUntilDigested(stack, { query: (sql) => database.query(sql) }, 500);
+    const digestedSeconds = (Date.now() - publishedAt) / 1000;
 
     const gateway = await scrape(stack.http.gateway);
     expect(gateway.get('portscore_filings_received_total')).toBe(500);
@@ -70,7 +72,13 @@ describe('operations: metrics, logs, health (real Kafka and PostgreSQL)', () => 
     const lags = [...gateway].filter(([name]) => name.startsWith('portscore_consumer_lag{'));
     expect(lags.length).toBeGreaterThan(0);
     expect(lags.every(([name, value]) => name.includes(`topic="${stack.topics.filings}"`) && value === 0)).toBe(true);
-    expect(gateway.get(`portscore_batch_duration_seconds_count{topic="${stack.topics.filings}"}`)).toBeGreaterThan(0);
+    const batches = gateway.get(`portscore_batch_duration_seconds_count{topic="${stack.topics.filings}"}`)!;
+    expect(batches).toBeGreaterThan(0);
+    // Every batch's first filing waited from its publish to its batch: more than nothing, less than it all took.
+    expect(gateway.get(`portscore_batch_wait_seconds_count{topic="${stack.topics.filings}"}`)).toBe(batches);
+    const waited = gateway.get(`portscore_batch_wait_seconds_sum{topic="${stack.topics.filings}"}`)!;
+    expect(waited).toBeGreaterThan(0);
+    expect(waited / batches).toBeLessThan(digestedSeconds);
     expect(gateway.get('portscore_database_write_duration_seconds_count{operation="ingest"}')).toBeGreaterThan(0);
     expect(gateway.get('portscore_process_resident_memory_bytes')).toBeGreaterThan(10_000_000);
     expect(gateway.get('portscore_outage')).toBe(0);

@@ -12,6 +12,7 @@ import { simulate } from '@portscore/simulator';
 import type { Client } from 'pg';
 
 import type { BenchOptions } from './bench-arguments';
+import { batchesBetween, batchTotals } from './batch-totals';
 import {
   BenchEnvironment,
   cpuBetween,
@@ -130,6 +131,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     const probeSent: number[] = [];
     log(`offering ${rate} filings/s for ${latencySeconds} s with ${SENDS_PER_SECOND} probes/s`);
     const cpuAtLatencyStart = await cpuSnapshot(bench.database, services);
+    const batchesAtLatencyStart = { gateway: await batchTotals(http.gateway), scorer: await batchTotals(http.scorer) };
     const latencyStart = Date.now();
     let sent = 0;
     for (let send = 0; send < latencySeconds * SENDS_PER_SECOND; send += 1) {
@@ -143,6 +145,11 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     }
     await until('every probe is counted on the indicators topic', async () => arrivals.length >= probeSent.length);
     const latencyCpu = cpuBetween(cpuAtLatencyStart, await cpuSnapshot(bench.database, services));
+    // Where a filing's time went in the phase: each service's batches, from its own metrics.
+    const latencyBatches = {
+      gateway: batchesBetween(batchesAtLatencyStart.gateway, await batchTotals(http.gateway)),
+      scorer: batchesBetween(batchesAtLatencyStart.scorer, await batchTotals(http.scorer)),
+    };
     const latencyPhaseSeconds = round((Date.now() - latencyStart) / 1000, 1);
     const inOrder = probeSent.map((at, k) => arrivals[k]! - at);
     if (output.logs) {
@@ -171,6 +178,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       cpuSeconds: cpu,
       latencyPhaseSeconds,
       latencyCpuSeconds: latencyCpu,
+      latencyBatches,
       gatewayPeakRssMb: Math.round(peak.gateway / 1024),
       scorerPeakRssMb: Math.round(peak.scorer / 1024),
       kafkaConsumerCeilingPerSecond: ceiling,
@@ -189,6 +197,18 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
         'CPU s gateway/scorer/PG/Kafka/bench',
         `${cpuFigures(cpu)} in the ${figures.pipelineSeconds} s of throughput on ${cpus().length} cores; ` +
           `${cpuFigures(latencyCpu)} in the ${latencyPhaseSeconds} s at ${rate}/s`,
+      ],
+      [
+        `batches at ${rate}/s`,
+        (['gateway', 'scorer'] as const)
+          .map((service) => {
+            const b = latencyBatches[service];
+            return (
+              `${service} ${b.batches} batches, ${b.meanMessages} messages each, ` +
+              `first waited ${b.meanWaitedMs} ms, handled in ${b.meanHandledMs} ms`
+            );
+          })
+          .join('; ') + ' (means)',
       ],
       ['peak RSS gateway / scorer', `${figures.gatewayPeakRssMb} / ${figures.scorerPeakRssMb} MB`],
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],

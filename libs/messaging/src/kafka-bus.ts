@@ -177,6 +177,8 @@ export class KafkaBus implements MessagePublisher {
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const started = performance.now();
+        // The record timestamp of the first message: when its producer sent it (CreateTime).
+        const waitedSeconds = Math.max(0, Date.now() - Number(batch.messages[0]!.timestamp)) / 1000;
         const messages = batch.messages.map((message) => decode(batch.topic, batch.partition, message));
         // A handler may wait out an outage; heartbeats keep the partition assigned meanwhile.
         const beating = setInterval(() => void heartbeat().catch(() => undefined), 3000);
@@ -201,6 +203,7 @@ export class KafkaBus implements MessagePublisher {
           messages: messages.length,
           seconds: (performance.now() - started) / 1000,
           lag: Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n)),
+          waitedSeconds,
         });
       },
     });

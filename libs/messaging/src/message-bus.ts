@@ -58,4 +58,6 @@ export interface BatchStats {
   seconds: number;
   /** Messages behind the partition's high watermark after this batch. */
   lag: number;
+  /** How long the batch's first message waited, from its record timestamp to the batch being handed over. */
+  waitedSeconds: number;
 }

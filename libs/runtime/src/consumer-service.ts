@@ -41,6 +41,7 @@ export function runConsumerService(options: ConsumerServiceOptions): void {
     const metrics = app.get(Metrics);
     const onBatch = (stats: BatchStats) => {
       metrics.batchSeconds.observe({ topic: stats.topic }, stats.seconds);
+      metrics.batchWait.observe({ topic: stats.topic }, stats.waitedSeconds);
       metrics.batchSize.observe({ topic: stats.topic }, stats.messages);
       metrics.consumerLag.set({ topic: stats.topic, partition: String(stats.partition) }, stats.lag);
     };

@@ -31,6 +31,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly batchWait = new Histogram({
+    name: 'portscore_batch_wait_seconds',
+    help: "How long a consumed batch's first message waited, from its record timestamp to the batch being handed over",
+    labelNames: ['topic'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+
   readonly batchSize = new Histogram({
     name: 'portscore_batch_messages',
     help: 'Messages per consumed batch',
