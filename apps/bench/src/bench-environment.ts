@@ -9,6 +9,8 @@ import { ensureDatabase, migrate } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
 import { Client } from 'pg';
 
+import { metricsText, metricTotal } from './service-metrics';
+
 import {
   asksForHelp,
   type BenchOptions,
@@ -391,10 +393,7 @@ export async function publishAll(
  * of the database's CPU from the pipeline being measured.
  */
 export async function scorerEventsScored(httpPort: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
-  if (!response.ok) throw new Error(`the scorer's /metrics answered ${response.status}`);
-  const match = /^portscore_events_scored_total(?:\{[^}]*\})? (\d+)/m.exec(await response.text());
-  return match ? Number(match[1]) : 0;
+  return metricTotal(await metricsText(httpPort, 'scorer'), 'portscore_events_scored_total');
 }
 
 /** Polls a count until it reaches the target; returns when the first and last progress happened. */

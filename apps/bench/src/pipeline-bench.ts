@@ -12,7 +12,7 @@ import { simulate } from '@portscore/simulator';
 import type { Client } from 'pg';
 
 import type { BenchOptions } from './bench-arguments';
-import { batchesBetween, batchTotals } from './batch-totals';
+import { batchesBetween, batchTotals } from './service-metrics';
 import {
   BenchEnvironment,
   cpuBetween,
@@ -131,7 +131,10 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     const probeSent: number[] = [];
     log(`offering ${rate} filings/s for ${latencySeconds} s with ${SENDS_PER_SECOND} probes/s`);
     const cpuAtLatencyStart = await cpuSnapshot(bench.database, services);
-    const batchesAtLatencyStart = { gateway: await batchTotals(http.gateway), scorer: await batchTotals(http.scorer) };
+    const batchesAtLatencyStart = {
+      gateway: await batchTotals(http.gateway, 'gateway'),
+      scorer: await batchTotals(http.scorer, 'scorer'),
+    };
     const latencyStart = Date.now();
     let sent = 0;
     for (let send = 0; send < latencySeconds * SENDS_PER_SECOND; send += 1) {
@@ -147,8 +150,8 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     const latencyCpu = cpuBetween(cpuAtLatencyStart, await cpuSnapshot(bench.database, services));
     // Where a filing's time went in the phase: each service's batches, from its own metrics.
     const latencyBatches = {
-      gateway: batchesBetween(batchesAtLatencyStart.gateway, await batchTotals(http.gateway)),
-      scorer: batchesBetween(batchesAtLatencyStart.scorer, await batchTotals(http.scorer)),
+      gateway: batchesBetween(batchesAtLatencyStart.gateway, await batchTotals(http.gateway, 'gateway')),
+      scorer: batchesBetween(batchesAtLatencyStart.scorer, await batchTotals(http.scorer, 'scorer')),
     };
     const latencyPhaseSeconds = round((Date.now() - latencyStart) / 1000, 1);
     const inOrder = probeSent.map((at, k) => arrivals[k]! - at);

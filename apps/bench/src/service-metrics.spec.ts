@@ -1,4 +1,4 @@
-import { batchesBetween, parseBatchTotals } from './batch-totals';
+import { batchesBetween, metricTotal, parseBatchTotals } from './service-metrics';
 
 interface Series {
   batches: number;
@@ -34,6 +34,16 @@ describe('batch totals from /metrics', () => {
       waitedSeconds: 3,
       messages: 1500,
     });
+  });
+
+  it("reads a counter, as the bench waits on the scorer's events scored", () => {
+    const text = [
+      '# TYPE portscore_events_scored_total counter',
+      'portscore_events_scored_total{service="scorer"} 400',
+      'portscore_events_quarantined_total{service="scorer"} 3',
+    ].join('\n');
+    expect(metricTotal(text, 'portscore_events_scored_total')).toBe(400);
+    expect(metricTotal(text, 'portscore_windows_recomputed_total')).toBe(0);
   });
 
   it('is all zeros for a service that has consumed nothing yet', () => {
