@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { caseKey, type IndicatorMessage, type ScoreMessage } from '@portscore/catalogue';
+import { caseKey, type IndicatorMessage, type ScoreMessage, windowsAt } from '@portscore/catalogue';
 import { KafkaBus } from '@portscore/messaging';
 import { dataSourceOptions, PgScoringStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
@@ -25,7 +25,8 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
   let database: DataSource;
 
   beforeAll(async () => {
-    stack = await startStack('scoring', 3920);
+    // The scorer looks for windows under way at ports with status reports every second.
+    stack = await startStack('scoring', 3920, { OPEN_WINDOWS_EVERY_SECONDS: '1' });
     bus = new KafkaBus({ brokers: stack.brokers.split(','), clientId: 'portscore-test-scoring' });
     indicators = await TopicReader.open(stack.brokers, stack.topics.indicators);
     database = await new DataSource({ type: 'postgres', url: stack.databaseUrl }).initialize();
@@ -93,6 +94,39 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
       catalogueVersion: '2024.1',
     });
     expect(index.coverage).toBeGreaterThan(0.5);
+  });
+
+  it('publishes the status-based scores of the windows under way at a port with status reports, before any of their events', async () => {
+    // The golden set ends in October 2026, so no event of it falls in today's day, week or month.
+    // CNSHA's latest status reports (test/golden/events.ndjson): measure 11 partial (12 October),
+    // 13 full (1 August), 16 none (20 September), 29 partial (30 October). By hand: 66.67, 100, 0
+    // and 66.67; index (66.67 + 100 + 0 + 66.67) / 4 = 58.33; coverage 4/29. CNNKG, with no
+    // status report, gets nothing.
+    const expected = { m11: 200 / 3, m13: 100, m16: 0, m29: 200 / 3, index: 350 / 6 };
+    let latest = new Map<string, ScoreMessage>();
+    const underWay = (port: string) =>
+      windowsAt(new Date(), 'Asia/Shanghai').map((w) => `${port}|index|${w.grain}|${w.startText}`);
+    await waitUntil('the windows under way at CNSHA are on the scores topic', 30_000, async () => {
+      latest = latestByKey<ScoreMessage>(await bus.readToEnd(stack.topics.scores));
+      return underWay('CNSHA').every((key) => latest.has(key));
+    });
+    for (const window of windowsAt(new Date(), 'Asia/Shanghai')) {
+      const key = (measure: string) => `CNSHA|${measure}|${window.grain}|${window.startText}`;
+      for (const [measure, score] of Object.entries(expected))
+        expect({ key: key(measure), score: latest.get(key(measure))?.score }).toEqual({
+          key: key(measure),
+          score: expect.closeTo(score, 9),
+        });
+      expect(latest.get(key('m1'))).toMatchObject({ kind: 'measure', score: null, windowEnd: window.endText });
+      expect(latest.get(key('index'))).toMatchObject({ kind: 'port', coverage: expect.closeTo(4 / 29, 9) });
+      // Stored as well, so the API reads the same numbers.
+      const [row] = await database.query(
+        `SELECT score, basis FROM score WHERE port = 'CNSHA' AND measure = 11 AND grain = $1 AND window_start = $2`,
+        [window.grain, window.start],
+      );
+      expect(row).toEqual({ score: expect.closeTo(200 / 3, 9), basis: 'status' });
+    }
+    expect(underWay('CNNKG').filter((key) => latest.has(key))).toEqual([]);
   });
 
   it('publishes the copy of each value queued with it, as the stored row gives it (entries queued without one)', async () => {

@@ -51,6 +51,11 @@ export interface PortscoreConfig {
   consumerMaxWaitMs: number;
   /** Outbox entries published and removed between two VACUUMs of the queue; 0 leaves it to autovacuum. */
   outboxCompactEvery: number;
+  /**
+   * Seconds between two looks of the scorer for day, week and month windows under way at ports
+   * with status reports, to score and publish them from their start; 0: never.
+   */
+  openWindowsEverySeconds: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -97,6 +102,7 @@ export const DEFAULTS = {
   CONSUMER_MIN_BATCH_BYTES: String(256 * 1024),
   CONSUMER_MAX_WAIT_MS: '100',
   OUTBOX_COMPACT_EVERY: '50000',
+  OPEN_WINDOWS_EVERY_SECONDS: '60',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -195,6 +201,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     consumerMinBatchBytes,
     consumerMaxWaitMs: integer('CONSUMER_MAX_WAIT_MS', 0, 10_000),
     outboxCompactEvery: integer('OUTBOX_COMPACT_EVERY', 0, 100_000_000),
+    openWindowsEverySeconds: integer('OPEN_WINDOWS_EVERY_SECONDS', 0, 86_400),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

@@ -125,7 +125,9 @@ export function asyncApiDocument(): JsonSchema {
       scores: {
         address: 'sw.scores.v1',
         description:
-          'Compacted. Measure scores (key port|m<N>|grain|windowStart) and port indices (key port|index|grain|windowStart).',
+          'Compacted. Measure scores (key port|m<N>|grain|windowStart) and port indices (key port|index|grain|windowStart), ' +
+          "whenever a window's value changes. At a port with status reports, the day, week and month windows under way " +
+          'are published from their start (within OPEN_WINDOWS_EVERY_SECONDS), before any event of theirs.',
         messages: { score: { $ref: '#/components/messages/score' } },
       },
     },

@@ -1,4 +1,4 @@
-import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { PortscoreConfig } from '@portscore/config';
 import type { PortRegistry } from '@portscore/contracts';
 import { KafkaBus } from '@portscore/messaging';
@@ -6,7 +6,7 @@ import { PgScoringStore } from '@portscore/persistence';
 import { ActiveCatalogue, CONFIG, isOutage, Metrics, PORTS } from '@portscore/runtime';
 import { DataSource } from 'typeorm';
 
-import { IndicatorOutbox, ScoreEventsUseCase } from '@portscore/scoring';
+import { IndicatorOutbox, OpenWindowsUseCase, ScoreEventsUseCase } from '@portscore/scoring';
 
 import { EVENT_DEAD_LETTERS, KafkaEventDeadLetters } from './event-quarantine';
 import { EventsConsumer } from './events.consumer';
@@ -14,6 +14,7 @@ import { EventsConsumer } from './events.consumer';
 const SCORING_STORE = Symbol('ScoringStore');
 
 const outboxLogger = new Logger('IndicatorOutbox');
+const windowsLogger = new Logger('OpenWindows');
 
 @Module({
   controllers: [EventsConsumer],
@@ -28,6 +29,12 @@ const outboxLogger = new Logger('IndicatorOutbox');
       inject: [SCORING_STORE, ActiveCatalogue, PORTS],
       useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
         new ScoreEventsUseCase(store, catalogue, ports),
+    },
+    {
+      provide: OpenWindowsUseCase,
+      inject: [SCORING_STORE, ActiveCatalogue, PORTS],
+      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
+        new OpenWindowsUseCase(store, catalogue, ports),
     },
     {
       provide: EVENT_DEAD_LETTERS,
@@ -58,12 +65,25 @@ const outboxLogger = new Logger('IndicatorOutbox');
   ],
 })
 export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly outbox: IndicatorOutbox) {}
+  constructor(
+    private readonly outbox: IndicatorOutbox,
+    private readonly openWindows: OpenWindowsUseCase,
+    @Inject(CONFIG) private readonly config: PortscoreConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.sweepOutbox();
+    if (this.config.openWindowsEverySeconds > 0) this.openWindowsUnderWay(this.config.openWindowsEverySeconds);
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearInterval(timer);
+  }
 
   /** Sends what a previous run saved but could not send, and sweeps periodically after that. */
-  onApplicationBootstrap(): void {
+  private sweepOutbox(): void {
     const sweep = () => {
       // During an outage the consumer reports it; the sweep just tries again later.
       this.outbox.flush().catch((error: unknown) => {
@@ -75,11 +95,50 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
       });
     };
     sweep();
-    this.timer = setInterval(sweep, 5000);
-    this.timer.unref();
+    this.every(5000, sweep);
   }
 
-  onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+  /**
+   * Scores the windows under way at ports with status reports now and every `seconds` after, and
+   * asks the outbox to publish what changed. One round at a time; a failed round is tried again
+   * at the next.
+   */
+  private openWindowsUnderWay(seconds: number): void {
+    let running = false;
+    const round = () => {
+      if (running) return;
+      running = true;
+      this.openWindows
+        .execute()
+        .then(({ windowsOpened, ports, scoresChanged }) => {
+          if (windowsOpened === 0) return;
+          windowsLogger.log(
+            `${windowsOpened} windows under way at ${ports} ports with status reports scored: ${scoresChanged} scores changed`,
+          );
+          if (scoresChanged > 0)
+            this.outbox.request((error) => {
+              // During an outage the periodic sweep tries again; the values stay pending until then.
+              if (!isOutage(error)) outboxLogger.error(`publishing scores failed: ${String(error)}`);
+            });
+        })
+        .catch((error: unknown) => {
+          if (!isOutage(error))
+            windowsLogger.error(
+              `scoring the windows under way failed (tried again in ${seconds} s): ${(error as Error).message}`,
+              (error as Error).stack,
+            );
+        })
+        .finally(() => {
+          running = false;
+        });
+    };
+    round();
+    this.every(seconds * 1000, round);
+  }
+
+  private every(ms: number, work: () => void): void {
+    const timer = setInterval(work, ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 }
