@@ -3,7 +3,7 @@ import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { type ServiceName, serviceArguments } from '@portscore/config';
+import { loadConfig, type ServiceName, serviceArguments } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
 import { ensureDatabase, migrate } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
@@ -71,7 +71,9 @@ export class BenchEnvironment {
     this.database = new Client({ connectionString: infrastructure.databaseUrl });
   }
 
-  static async open(output: ServiceOutput, partitions = 4): Promise<BenchEnvironment> {
+  /** Creates the run's topics with `TOPIC_PARTITIONS` partitions, as the services would. */
+  static async open(output: ServiceOutput): Promise<BenchEnvironment> {
+    const partitions = loadConfig().topicPartitions;
     const runId = `b${Date.now()}`;
     starting = localInfrastructure(ROOT, `portscore_bench_${runId}`, log).then(
       (infrastructure) => (current = new BenchEnvironment(runId, infrastructure, output)),

@@ -27,6 +27,10 @@ export interface PortscoreConfig {
     indicators: string;
     scores: string;
   };
+  /**
+   * Partitions of the topics Portscore creates: best one per partition a consumer handles at a
+   * time (CONSUMER_CONCURRENCY) per gateway or scorer instance.
+   */
   topicPartitions: number;
   apiHost: string;
   apiPort: number;
@@ -87,7 +91,7 @@ export const DEFAULTS = {
   TOPIC_DEAD_LETTERS: 'sw.filings.dlq.v1',
   TOPIC_INDICATORS: 'sw.indicators.v1',
   TOPIC_SCORES: 'sw.scores.v1',
-  TOPIC_PARTITIONS: '4',
+  TOPIC_PARTITIONS: '2',
   API_HOST: '127.0.0.1',
   API_PORT: '3000',
   GATEWAY_HTTP_PORT: '3001',
