@@ -14,30 +14,25 @@ const ports = new PortRegistry(
   (JSON.parse(readFileSync(join(seeds, 'ports.json'), 'utf8')) as { ports: Port[] }).ports,
 );
 
-function status(id: string, port: string, time: string, measure: number, level: string): CanonicalEvent {
+function event(id: string, port: string, type: CanonicalEvent['type'], time: string, data: object): CanonicalEvent {
   return {
     specversion: '1.0',
     id,
-    source: 'urn:test:status',
-    type: 'sw.measure.status.v1',
+    source: 'urn:test:open-windows',
+    type,
     time: new Date(time).toISOString(),
     port,
     datacontenttype: 'application/json',
-    data: { measure, level },
+    data: data as Record<string, unknown>,
   };
 }
 
+function status(id: string, port: string, time: string, measure: number, level: string): CanonicalEvent {
+  return event(id, port, 'sw.measure.status.v1', time, { measure, level });
+}
+
 function permitDecided(id: string, time: string): CanonicalEvent {
-  return {
-    specversion: '1.0',
-    id,
-    source: 'urn:test:quarantine',
-    type: 'sw.permit.decided.v1',
-    time: new Date(time).toISOString(),
-    port: 'CNSHA',
-    datacontenttype: 'application/json',
-    data: { permitId: id, kind: 'food', decision: 'approved' },
-  };
+  return event(id, 'CNSHA', 'sw.permit.decided.v1', time, { permitId: id, kind: 'food', decision: 'approved' });
 }
 
 /**
