@@ -129,6 +129,34 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(underWay('CNNKG').filter((key) => latest.has(key))).toEqual([]);
   });
 
+  it('publishes, once it finds the reports, the status-based scores of the days that ended in the last 7 days', async () => {
+    // The scorer started before the golden set arrived; in its first round after that it caught
+    // CNSHA up (OPEN_WINDOWS_LOOKBACK_DAYS, default 7). The last six whole days before today
+    // ended within the look-back whenever that round ran; no event of the golden set falls in
+    // them, and the same reports as above count: index 58.33, coverage 4/29.
+    const day = 86_400_000;
+    const endedDays = [1, 2, 3, 4, 5, 6].map(
+      (back) => windowsAt(new Date(Date.now() - back * day), 'Asia/Shanghai')[0]!,
+    );
+    let latest = new Map<string, ScoreMessage>();
+    const key = (port: string, measure: string, startText: string) => `${port}|${measure}|day|${startText}`;
+    await waitUntil('the days that ended at CNSHA are on the scores topic', 30_000, async () => {
+      latest = latestByKey<ScoreMessage>(await bus.readToEnd(stack.topics.scores));
+      return endedDays.every((w) => latest.has(key('CNSHA', 'index', w.startText)));
+    });
+    for (const window of endedDays) {
+      expect(latest.get(key('CNSHA', 'index', window.startText))).toMatchObject({
+        kind: 'port',
+        windowEnd: window.endText,
+        score: expect.closeTo(350 / 6, 9),
+        coverage: expect.closeTo(4 / 29, 9),
+      });
+      expect(latest.get(key('CNSHA', 'm16', window.startText))?.score).toBe(0);
+    }
+    // A port without status reports has nothing to catch up.
+    expect(endedDays.filter((w) => latest.has(key('CNNKG', 'index', w.startText)))).toEqual([]);
+  });
+
   it('publishes the copy of each value queued with it, as the stored row gives it (entries queued without one)', async () => {
     // The golden set is published and the outbox empty: the last record of each key is the stored value.
     const lastRaw = (records: Array<{ key: string | null; value: Buffer }>) =>

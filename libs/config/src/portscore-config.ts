@@ -60,6 +60,7 @@ export interface PortscoreConfig {
    * with status reports, to score and publish them from their start; 0: never.
    */
   openWindowsEverySeconds: number;
+  openWindowsLookBackDays: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -107,6 +108,7 @@ export const DEFAULTS = {
   CONSUMER_MAX_WAIT_MS: '100',
   OUTBOX_COMPACT_EVERY: '50000',
   OPEN_WINDOWS_EVERY_SECONDS: '60',
+  OPEN_WINDOWS_LOOKBACK_DAYS: '7',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -206,6 +208,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     consumerMaxWaitMs: integer('CONSUMER_MAX_WAIT_MS', 0, 10_000),
     outboxCompactEvery: integer('OUTBOX_COMPACT_EVERY', 0, 100_000_000),
     openWindowsEverySeconds: integer('OPEN_WINDOWS_EVERY_SECONDS', 0, 86_400),
+    openWindowsLookBackDays: integer('OPEN_WINDOWS_LOOKBACK_DAYS', 0, 366),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

@@ -63,7 +63,8 @@ describe('OpenWindowsUseCase', () => {
       ],
     });
     now = new Date('2026-12-01T08:30:00+08:00');
-    open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now);
+    // The windows under way only; catching up is the next describe's.
+    open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, { lookBackDays: 0 });
   });
 
   it('leaves the windows under way that the reports themselves scored as they are', async () => {
@@ -73,7 +74,7 @@ describe('OpenWindowsUseCase', () => {
     expect(store.score('CNSHA', 'index', 'day', DAY)).toBeDefined();
 
     const result = await open.execute();
-    expect(result).toEqual({ windowsOpened: 3, ports: 1, scoresChanged: 0 });
+    expect(result).toEqual({ windowsOpened: 3, windowsCaughtUp: 0, ports: 1, scoresChanged: 0 });
     // Nothing new for the outbox: each window comes out as its reports left it.
     expect((await store.pendingOutbox(10_000)).scores.length).toBe(queuedBefore);
 
@@ -100,7 +101,7 @@ describe('OpenWindowsUseCase', () => {
 
     const first = await open.execute();
     // Day 2 December is new: 29 measures and the index; the week and month exist and are unchanged.
-    expect(first).toEqual({ windowsOpened: 3, ports: 1, scoresChanged: 30 });
+    expect(first).toEqual({ windowsOpened: 3, windowsCaughtUp: 0, ports: 1, scoresChanged: 30 });
     expect(await pages()).toBe(queuedBefore + 30);
     const day = '2026-12-02T00:00:00+08:00';
     expect(store.score('CNSHA', 11, 'day', day)).toMatchObject({
@@ -112,11 +113,11 @@ describe('OpenWindowsUseCase', () => {
     expect(store.score('CNSHA', 'index', 'day', day)?.coverage).toBeCloseTo(2 / 29, 10);
 
     // Looked at once per process: a second round does nothing.
-    expect(await open.execute()).toEqual({ windowsOpened: 0, ports: 0, scoresChanged: 0 });
+    expect(await open.execute()).toEqual({ windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 });
 
     // Friday 4 December: measure 11 is `full` since the 3rd, so the new day scores 100 for it.
     now = new Date('2026-12-04T12:00:00+08:00');
-    expect(await open.execute()).toEqual({ windowsOpened: 1, ports: 1, scoresChanged: 30 });
+    expect(await open.execute()).toEqual({ windowsOpened: 1, windowsCaughtUp: 0, ports: 1, scoresChanged: 30 });
     expect(store.score('CNSHA', 11, 'day', '2026-12-04T00:00:00+08:00')?.score).toBe(100);
     expect(store.score('CNSHA', 'index', 'day', '2026-12-04T00:00:00+08:00')?.score).toBe(100);
   });
@@ -128,13 +129,131 @@ describe('OpenWindowsUseCase', () => {
     const scored = store.score('CNSHA', 'index', 'day', '2026-12-02T00:00:00+08:00');
     expect(scored?.computedAt).toBe(new Date(0).toISOString());
 
-    expect(await open.execute()).toEqual({ windowsOpened: 3, ports: 1, scoresChanged: 0 });
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 0, ports: 1, scoresChanged: 0 });
     expect(store.score('CNSHA', 'index', 'day', '2026-12-02T00:00:00+08:00')).toEqual(scored);
 
     // CNNKG reports for the first time: its windows under way are scored in the next round.
     await scoreEvents.execute({ events: [status('N1', 'CNNKG', '2026-11-02T09:00:00+08:00', 29, 'pilot')] });
     const next = await open.execute();
-    expect(next).toEqual({ windowsOpened: 3, ports: 1, scoresChanged: 90 });
+    expect(next).toEqual({ windowsOpened: 3, windowsCaughtUp: 0, ports: 1, scoresChanged: 90 });
     expect(store.score('CNNKG', 29, 'week', '2026-11-30T00:00:00+08:00')?.score).toBeCloseTo(100 / 3, 10);
+  });
+});
+
+/**
+ * The same reports, and a scorer that starts on Tuesday 1 December at 08:30 (+08:00) with the
+ * default look-back of 7 days: back to Tuesday 24 November 08:30. The windows that ended in that
+ * time are the days 24–30 November, the ISO week of Monday 23 November (ending 30 November) and
+ * the month of November (ending 1 December 00:00); the week of 30 November and December are under
+ * way. By hand: a window is scored when a report comes before its end, and CNSHA's first report
+ * is 28 November 10:00, so days 24–27 are left alone and five windows are caught up: days 28, 29
+ * and 30, the week and the month. The reports scored their own windows as they arrived (day 28,
+ * that week and November), so only days 29 and 30 are new: 29 measures and the index each, 60
+ * scores. In both, measure 11 is `partial` (100 × 2/3) and measure 13 has no report before the
+ * day's end (its report is of 1 December): index 66.67, coverage 1/29.
+ */
+describe('OpenWindowsUseCase catching up', () => {
+  const days = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => `2026-11-${String(from + i).padStart(2, '0')}T00:00:00+08:00`);
+  let store: InMemoryScoringStore;
+  let scoreEvents: ScoreEventsUseCase;
+
+  beforeEach(async () => {
+    store = new InMemoryScoringStore();
+    scoreEvents = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports, () => new Date(0));
+    await scoreEvents.execute({
+      events: [
+        status('S1', 'CNSHA', '2026-11-28T10:00:00+08:00', 11, 'partial'),
+        status('S2', 'CNSHA', '2026-12-01T09:00:00+08:00', 13, 'full'),
+        status('S3', 'CNSHA', '2026-12-03T09:00:00+08:00', 11, 'full'),
+      ],
+    });
+  });
+
+  it('scores, once per process, the windows that ended within the look-back at a port with reports', async () => {
+    let now = new Date('2026-12-01T08:30:00+08:00');
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now);
+    for (const day of [...days(24, 27), ...days(29, 30)])
+      expect(store.score('CNSHA', 'index', 'day', day)).toBeUndefined();
+    const queuedBefore = (await store.pendingOutbox(10_000)).scores.length;
+
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 5, ports: 1, scoresChanged: 60 });
+    expect((await store.pendingOutbox(10_000)).scores.length).toBe(queuedBefore + 60);
+    for (const day of days(29, 30)) {
+      expect(store.score('CNSHA', 11, 'day', day)?.score).toBeCloseTo(200 / 3, 10);
+      expect(store.score('CNSHA', 13, 'day', day)?.score).toBeNull();
+      expect(store.score('CNSHA', 'index', 'day', day)?.score).toBeCloseTo(200 / 3, 10);
+      expect(store.score('CNSHA', 'index', 'day', day)?.coverage).toBeCloseTo(1 / 29, 10);
+      expect(store.score('CNSHA', 'index', 'day', day)?.computedAt).toBe(now.toISOString());
+    }
+    // Scored by the report as it arrived, and left as it was.
+    expect(store.score('CNSHA', 'index', 'day', '2026-11-28T00:00:00+08:00')?.computedAt).toBe(
+      new Date(0).toISOString(),
+    );
+    // Before the first report: nothing to score.
+    for (const day of days(24, 27)) expect(store.score('CNSHA', 'index', 'day', day)).toBeUndefined();
+    // No other port has a report.
+    expect(store.score('CNNKG', 'index', 'day', '2026-11-30T00:00:00+08:00')).toBeUndefined();
+
+    // Once per process: a day later only the new day under way is scored.
+    now = new Date('2026-12-02T00:10:00+08:00');
+    expect(await open.execute()).toEqual({ windowsOpened: 1, windowsCaughtUp: 0, ports: 1, scoresChanged: 30 });
+  });
+
+  it("catches a port up when its first report arrives, back to the look-back's start only", async () => {
+    // Thursday 3 December 12:00, a look-back of 3 days: back to Monday 30 November 12:00.
+    const now = new Date('2026-12-03T12:00:00+08:00');
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, { lookBackDays: 3 });
+    const first = await open.execute();
+    // CNSHA: days 30 November, 1 and 2 December and the month of November ended in those 3 days;
+    // the reports' own windows were scored (30 November is new: 30 scores; 2 December is new:
+    // 30 scores). Under way: day 3 December (scored by S3), week 30 November, month December.
+    expect(first).toEqual({ windowsOpened: 3, windowsCaughtUp: 4, ports: 1, scoresChanged: 60 });
+
+    // CNNKG reports for the first time, of 2 November: the event scores that day, week and
+    // month. The next round catches CNNKG up: days 30 November, 1 and 2 December (90 scores; the
+    // month of November was the report's own) and its windows under way (90).
+    await scoreEvents.execute({ events: [status('N1', 'CNNKG', '2026-11-02T09:00:00+08:00', 29, 'pilot')] });
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 4, ports: 1, scoresChanged: 180 });
+    expect(store.score('CNNKG', 29, 'day', '2026-11-30T00:00:00+08:00')?.score).toBeCloseTo(100 / 3, 10);
+    expect(store.score('CNNKG', 29, 'day', '2026-12-02T00:00:00+08:00')?.score).toBeCloseTo(100 / 3, 10);
+    // Before the look-back: left to the API.
+    expect(store.score('CNNKG', 29, 'day', '2026-11-29T00:00:00+08:00')).toBeUndefined();
+    expect(store.score('CNNKG', 29, 'week', '2026-11-23T00:00:00+08:00')).toBeUndefined();
+  });
+
+  it('catches up a few ports a transaction, and a round that failed again in the next', async () => {
+    await scoreEvents.execute({
+      events: ['CNNKG', 'CNNGB', 'CNTAO'].map((port, i) =>
+        status(`P${i}`, port, '2026-11-20T09:00:00+08:00', 29, 'full'),
+      ),
+    });
+    const now = new Date('2026-12-01T08:30:00+08:00');
+    let transactions = 0;
+    let failNext = true;
+    const transaction = store.transaction.bind(store);
+    store.transaction = (async (work: Parameters<typeof transaction>[0]) => {
+      transactions += 1;
+      // The first catching-up transaction (after the statuses read and the windows under way) fails.
+      if (transactions === 3 && failNext) {
+        failNext = false;
+        throw new Error('connection lost');
+      }
+      return transaction(work);
+    }) as typeof store.transaction;
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, {
+      portsPerTransaction: 2,
+    });
+    await expect(open.execute()).rejects.toThrow('connection lost');
+    // Four ports report. The failed round scored their windows under way; this one finds none
+    // left, reads the statuses, then catches up two ports a transaction.
+    transactions = 0;
+    const round = await open.execute();
+    expect(transactions).toBe(4);
+    // CNSHA 5 windows (above); each other port the 9 that ended in the 7 days (24–30 November,
+    // the week of 23 November, November), all after its report of 20 November.
+    expect(round).toMatchObject({ windowsOpened: 0, windowsCaughtUp: 5 + 3 * 9, ports: 4 });
+    expect(store.score('CNTAO', 29, 'day', '2026-11-24T00:00:00+08:00')?.score).toBe(100);
+    expect(store.score('CNNGB', 29, 'week', '2026-11-23T00:00:00+08:00')?.score).toBe(100);
   });
 });

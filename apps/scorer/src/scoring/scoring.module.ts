@@ -32,9 +32,11 @@ const windowsLogger = new Logger('OpenWindows');
     },
     {
       provide: OpenWindowsUseCase,
-      inject: [SCORING_STORE, ActiveCatalogue, PORTS],
-      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
-        new OpenWindowsUseCase(store, catalogue, ports),
+      inject: [SCORING_STORE, ActiveCatalogue, PORTS, CONFIG],
+      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry, config: PortscoreConfig) =>
+        new OpenWindowsUseCase(store, catalogue, ports, () => new Date(), {
+          lookBackDays: config.openWindowsLookBackDays,
+        }),
     },
     {
       provide: EVENT_DEAD_LETTERS,
@@ -110,10 +112,14 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
       running = true;
       this.openWindows
         .execute()
-        .then(({ windowsOpened, ports, scoresChanged }) => {
-          if (windowsOpened === 0) return;
+        .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged }) => {
+          if (windowsOpened + windowsCaughtUp === 0) return;
+          const caughtUp =
+            windowsCaughtUp > 0
+              ? ` and ${windowsCaughtUp} ended in the last ${this.config.openWindowsLookBackDays} days`
+              : '';
           windowsLogger.log(
-            `${windowsOpened} windows under way at ${ports} ports with status reports scored: ${scoresChanged} scores changed`,
+            `${windowsOpened} windows under way${caughtUp} at ${ports} ports with status reports scored: ${scoresChanged} scores changed`,
           );
           if (scoresChanged > 0)
             this.outbox.request((error) => {
