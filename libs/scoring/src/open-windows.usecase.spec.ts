@@ -146,11 +146,11 @@ describe('OpenWindowsUseCase', () => {
  * time are the days 24–30 November, the ISO week of Monday 23 November (ending 30 November) and
  * the month of November (ending 1 December 00:00); the week of 30 November and December are under
  * way. By hand: a window is scored when a report comes before its end, and CNSHA's first report
- * is 28 November 10:00, so days 24–27 are left alone and five windows are caught up: days 28, 29
- * and 30, the week and the month. The reports scored their own windows as they arrived (day 28,
- * that week and November), so only days 29 and 30 are new: 29 measures and the index each, 60
- * scores. In both, measure 11 is `partial` (100 × 2/3) and measure 13 has no report before the
- * day's end (its report is of 1 December): index 66.67, coverage 1/29.
+ * is 28 November 10:00, so days 24–27 are left alone. Of days 28, 29 and 30, the week and the
+ * month, the reports scored their own windows as they arrived (day 28, that week and November),
+ * so two windows are caught up, days 29 and 30: 29 measures and the index each, 60 scores. In
+ * both, measure 11 is `partial` (100 × 2/3) and measure 13 has no report before the day's end
+ * (its report is of 1 December): index 66.67, coverage 1/29.
  */
 describe('OpenWindowsUseCase catching up', () => {
   const days = (from: number, to: number) =>
@@ -170,14 +170,14 @@ describe('OpenWindowsUseCase catching up', () => {
     });
   });
 
-  it('scores, once per process, the windows that ended within the look-back at a port with reports', async () => {
+  it('scores, once per process, the windows with nothing stored that ended within the look-back at a port with reports', async () => {
     let now = new Date('2026-12-01T08:30:00+08:00');
     const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now);
     for (const day of [...days(24, 27), ...days(29, 30)])
       expect(store.score('CNSHA', 'index', 'day', day)).toBeUndefined();
     const queuedBefore = (await store.pendingOutbox(10_000)).scores.length;
 
-    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 5, ports: 1, scoresChanged: 60 });
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 2, ports: 1, scoresChanged: 60 });
     expect((await store.pendingOutbox(10_000)).scores.length).toBe(queuedBefore + 60);
     for (const day of days(29, 30)) {
       expect(store.score('CNSHA', 11, 'day', day)?.score).toBeCloseTo(200 / 3, 10);
@@ -206,15 +206,15 @@ describe('OpenWindowsUseCase catching up', () => {
     const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, { lookBackDays: 3 });
     const first = await open.execute();
     // CNSHA: days 30 November, 1 and 2 December and the month of November ended in those 3 days;
-    // the reports' own windows were scored (30 November is new: 30 scores; 2 December is new:
-    // 30 scores). Under way: day 3 December (scored by S3), week 30 November, month December.
-    expect(first).toEqual({ windowsOpened: 3, windowsCaughtUp: 4, ports: 1, scoresChanged: 60 });
+    // the reports scored day 1 December and November, so 30 November and 2 December are caught
+    // up (60 scores). Under way: day 3 December (scored by S3), week 30 November, month December.
+    expect(first).toEqual({ windowsOpened: 3, windowsCaughtUp: 2, ports: 1, scoresChanged: 60 });
 
     // CNNKG reports for the first time, of 2 November: the event scores that day, week and
     // month. The next round catches CNNKG up: days 30 November, 1 and 2 December (90 scores; the
-    // month of November was the report's own) and its windows under way (90).
+    // month of November was the report's own) and scores its windows under way (90).
     await scoreEvents.execute({ events: [status('N1', 'CNNKG', '2026-11-02T09:00:00+08:00', 29, 'pilot')] });
-    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 4, ports: 1, scoresChanged: 180 });
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 3, ports: 1, scoresChanged: 180 });
     expect(store.score('CNNKG', 29, 'day', '2026-11-30T00:00:00+08:00')?.score).toBeCloseTo(100 / 3, 10);
     expect(store.score('CNNKG', 29, 'day', '2026-12-02T00:00:00+08:00')?.score).toBeCloseTo(100 / 3, 10);
     // Before the look-back: left to the API.
@@ -250,9 +250,10 @@ describe('OpenWindowsUseCase catching up', () => {
     transactions = 0;
     const round = await open.execute();
     expect(transactions).toBe(4);
-    // CNSHA 5 windows (above); each other port the 9 that ended in the 7 days (24–30 November,
-    // the week of 23 November, November), all after its report of 20 November.
-    expect(round).toMatchObject({ windowsOpened: 0, windowsCaughtUp: 5 + 3 * 9, ports: 4 });
+    // CNSHA 2 windows (above); each other port 8 of the 9 that ended in the 7 days (24–30
+    // November, the week of 23 November, November), all after its report of 20 November, which
+    // scored November itself. 30 scores a window.
+    expect(round).toEqual({ windowsOpened: 0, windowsCaughtUp: 2 + 3 * 8, ports: 4, scoresChanged: 30 * 26 });
     expect(store.score('CNTAO', 29, 'day', '2026-11-24T00:00:00+08:00')?.score).toBe(100);
     expect(store.score('CNNGB', 29, 'week', '2026-11-23T00:00:00+08:00')?.score).toBe(100);
   });

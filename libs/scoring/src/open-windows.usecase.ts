@@ -7,7 +7,10 @@ import { type CatalogueSource, catalogueInForce, evaluateWindows } from './score
 export interface OpenWindowsResult {
   /** Windows under way scored in this round: not scored by this use case before, at a port with status reports. */
   windowsOpened: number;
-  /** Windows that ended within the look-back, scored in this round at ports this process had not caught up. */
+  /**
+   * Windows that ended within the look-back with nothing stored, scored in this round at ports
+   * this process had not caught up.
+   */
   windowsCaughtUp: number;
   /** Ports those windows belong to. */
   ports: number;
@@ -40,10 +43,11 @@ type Entry = [key: string, value: { port: string; window: TimeWindow }];
  *
  * It also catches up: the first time a process finds a port with status reports (at start-up,
  * or when the port's first report arrives), it scores the port's windows that ended within the
- * look-back as well — those that began and ended while no scorer ran, or before the port's
- * first report came in, would otherwise have nothing stored or published (the API would still
- * score them from the reports on request). Windows that ended before the look-back are left to
- * the API.
+ * look-back and have no scores stored — those that began and ended while no scorer ran, or
+ * before the port's first report came in, would otherwise have nothing stored or published (the
+ * API would still score them from the reports on request). A window with scores is kept up to
+ * date by its events and by every later status report, so it is left alone. Windows that ended
+ * before the look-back are left to the API.
  */
 export class OpenWindowsUseCase {
   /** Windows under way that this process has scored, by window key; ended ones are forgotten. */
@@ -99,7 +103,7 @@ export class OpenWindowsUseCase {
     for (let start = 0; start < reporting.length; start += this.options.portsPerTransaction) {
       const chunk = reporting.slice(start, start + this.options.portsPerTransaction);
       const entries = chunk.flatMap(({ id, timeZone }) => endedWindows(id, timeZone, now, this.options.lookBackDays));
-      const { scored, scoresChanged } = await this.score(entries, now);
+      const { scored, scoresChanged } = await this.score(entries, now, { unscoredOnly: true });
       result.scored.push(...scored);
       result.scoresChanged += scoresChanged;
       for (const { id } of chunk) this.caughtUp.add(id);
@@ -107,16 +111,34 @@ export class OpenWindowsUseCase {
     return result;
   }
 
-  /** Scores the windows that have a status report before their end, in one transaction. */
-  private async score(entries: Entry[], now: Date): Promise<{ scored: Entry[]; scoresChanged: number }> {
+  /**
+   * Scores the windows that have a status report before their end (with `unscoredOnly`, those of
+   * them without stored scores), in one transaction.
+   */
+  private async score(
+    entries: Entry[],
+    now: Date,
+    { unscoredOnly = false } = {},
+  ): Promise<{ scored: Entry[]; scoresChanged: number }> {
     return this.store.transaction(async (unit) => {
       const statuses = await unit.loadStatuses([...new Set(entries.map(([, { port }]) => port))]);
-      const toScore = entries.filter(([, { port, window }]) =>
+      let toScore = entries.filter(([, { port, window }]) =>
         (statuses.get(port) ?? []).some((status) => status.at < window.end),
       );
       if (toScore.length === 0) return { scored: [], scoresChanged: 0 };
+      const ports = [...new Set(toScore.map(([, { port }]) => port))];
       // The lock a batch of the port's events takes: scored after it, or it after this.
-      await unit.lockPorts([...new Set(toScore.map(([, { port }]) => port))]);
+      await unit.lockPorts(ports);
+      if (unscoredOnly) {
+        // Read under the lock: a batch that scored one of these windows has committed by now.
+        const earliestEnd = new Date(Math.min(...toScore.map(([, { window }]) => window.end.getTime())));
+        const stored = new Set<string>();
+        for (const port of ports)
+          for (const window of await unit.scoredWindowsEndingAfter(port, new Date(earliestEnd.getTime() - 1)))
+            stored.add(windowKey({ port, grain: window.grain, windowStart: window.start }));
+        toScore = toScore.filter(([key]) => !stored.has(key));
+        if (toScore.length === 0) return { scored: [], scoresChanged: 0 };
+      }
       const catalogue = await catalogueInForce(unit, this.catalogues);
       const result = await evaluateWindows(
         unit,

@@ -110,16 +110,17 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
     const round = () => {
       if (running) return;
       running = true;
+      const started = Date.now();
       this.openWindows
         .execute()
         .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged }) => {
           if (windowsOpened + windowsCaughtUp === 0) return;
           const caughtUp =
             windowsCaughtUp > 0
-              ? ` and ${windowsCaughtUp} ended in the last ${this.config.openWindowsLookBackDays} days`
+              ? ` and ${windowsCaughtUp} unscored that ended in the last ${this.config.openWindowsLookBackDays} days`
               : '';
           windowsLogger.log(
-            `${windowsOpened} windows under way${caughtUp} at ${ports} ports with status reports scored: ${scoresChanged} scores changed`,
+            `${windowsOpened} windows under way${caughtUp} at ${ports} ports with status reports scored in ${Date.now() - started} ms: ${scoresChanged} scores changed`,
           );
           if (scoresChanged > 0)
             this.outbox.request((error) => {
