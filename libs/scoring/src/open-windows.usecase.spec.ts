@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { type Catalogue, MeasureCatalogue } from '@portscore/catalogue';
 import { type CanonicalEvent, type Port, PortRegistry } from '@portscore/contracts';
+import type { ScoringUnit } from '@portscore/persistence';
 
 import { InMemoryScoringStore } from './in-memory-scoring.store';
 import { OpenWindowsUseCase } from './open-windows.usecase';
@@ -222,39 +223,44 @@ describe('OpenWindowsUseCase catching up', () => {
     expect(store.score('CNNKG', 29, 'week', '2026-11-23T00:00:00+08:00')).toBeUndefined();
   });
 
-  it('catches up a few ports a transaction, and a round that failed again in the next', async () => {
+  it('scores one port a transaction, and the ports of a failed round again in the next', async () => {
     await scoreEvents.execute({
       events: ['CNNKG', 'CNNGB', 'CNTAO'].map((port, i) =>
         status(`P${i}`, port, '2026-11-20T09:00:00+08:00', 29, 'full'),
       ),
     });
     const now = new Date('2026-12-01T08:30:00+08:00');
+    // The ports each lock was taken for (the in-memory store's own lock ignores them).
+    const locks = jest.spyOn(store as ScoringUnit, 'lockPorts');
+    const locked = () => locks.mock.calls.map((call) => call[0]);
     let transactions = 0;
-    let failNext = true;
+    let failed = false;
     const transaction = store.transaction.bind(store);
     store.transaction = (async (work: Parameters<typeof transaction>[0]) => {
       transactions += 1;
-      // The first catching-up transaction (after the statuses read and the windows under way) fails.
-      if (transactions === 3 && failNext) {
-        failNext = false;
+      // After the statuses read and CNSHA (the first of the four in seeds/ports.json), CNTAO's fails once.
+      if (transactions === 3 && !failed) {
+        failed = true;
         throw new Error('connection lost');
       }
       return transaction(work);
     }) as typeof store.transaction;
-    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, {
-      portsPerTransaction: 2,
-    });
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now);
     await expect(open.execute()).rejects.toThrow('connection lost');
-    // Four ports report. The failed round scored their windows under way; this one finds none
-    // left, reads the statuses, then catches up two ports a transaction.
+    expect(locked()).toEqual([['CNSHA']]);
+
+    // The next round reads the statuses again and scores the three ports left, one a transaction.
     transactions = 0;
+    locks.mockClear();
     const round = await open.execute();
     expect(transactions).toBe(4);
-    // CNSHA 2 windows (above); each other port 8 of the 9 that ended in the 7 days (24–30
-    // November, the week of 23 November, November), all after its report of 20 November, which
-    // scored November itself. 30 scores a window.
-    expect(round).toEqual({ windowsOpened: 0, windowsCaughtUp: 2 + 3 * 8, ports: 4, scoresChanged: 30 * 26 });
+    expect(locked()).toEqual([['CNTAO'], ['CNNGB'], ['CNNKG']]);
+    // Each of them: its 3 windows under way, new (90 scores), and 8 of the 9 windows that ended in
+    // the 7 days (24–30 November, the week of 23 November, November), all after its report of 20
+    // November, which scored November itself (240 scores).
+    expect(round).toEqual({ windowsOpened: 9, windowsCaughtUp: 24, ports: 3, scoresChanged: 3 * (90 + 240) });
     expect(store.score('CNTAO', 29, 'day', '2026-11-24T00:00:00+08:00')?.score).toBe(100);
     expect(store.score('CNNGB', 29, 'week', '2026-11-23T00:00:00+08:00')?.score).toBe(100);
+    expect(store.score('CNNKG', 29, 'day', '2026-12-01T00:00:00+08:00')?.score).toBe(100);
   });
 });

@@ -24,8 +24,6 @@ export interface OpenWindowsOptions {
    * found with status reports (`OPEN_WINDOWS_LOOKBACK_DAYS`); 0: none.
    */
   lookBackDays: number;
-  /** Ports caught up per transaction, so that no transaction holds the locks of every port. */
-  portsPerTransaction: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -48,6 +46,10 @@ type Entry = [key: string, value: { port: string; window: TimeWindow }];
  * API would still score them from the reports on request). A window with scores is kept up to
  * date by its events and by every later status report, so it is left alone. Windows that ended
  * before the look-back are left to the API.
+ *
+ * One transaction a port, holding that port's lock only: a round never waits for one port's
+ * lock while it holds another's, so it delays no batch of events by more than its own work on
+ * one port.
  */
 export class OpenWindowsUseCase {
   /** Windows under way that this process has scored, by window key; ended ones are forgotten. */
@@ -63,91 +65,88 @@ export class OpenWindowsUseCase {
     private readonly clock: () => Date = () => new Date(),
     options: Partial<OpenWindowsOptions> = {},
   ) {
-    this.options = { lookBackDays: 7, portsPerTransaction: 10, ...options };
+    this.options = { lookBackDays: 7, ...options };
   }
 
   async execute(): Promise<OpenWindowsResult> {
     const now = this.clock();
-    const current = new Map<string, { port: string; window: TimeWindow }>();
+    const pending = new Map<string, Entry[]>();
+    const current = new Set<string>();
     for (const { id: port, timeZone } of this.ports.ports) {
-      for (const window of windowsAt(now, timeZone))
-        current.set(windowKey({ port, grain: window.grain, windowStart: window.start }), { port, window });
+      for (const window of windowsAt(now, timeZone)) {
+        const key = windowKey({ port, grain: window.grain, windowStart: window.start });
+        current.add(key);
+        if (this.opened.has(key)) continue;
+        const list = pending.get(port) ?? [];
+        list.push([key, { port, window }]);
+        pending.set(port, list);
+      }
     }
     for (const key of this.opened) if (!current.has(key)) this.opened.delete(key);
-    const pending = [...current].filter(([key]) => !this.opened.has(key));
+    const catchingUp = (port: string) => this.options.lookBackDays > 0 && !this.caughtUp.has(port);
 
-    const underWay = pending.length > 0 ? await this.score(pending, now) : { scored: [], scoresChanged: 0 };
-    for (const [key] of underWay.scored) this.opened.add(key);
-    const caughtUp = await this.catchUp(now);
-
-    const scored = [...underWay.scored, ...caughtUp.scored];
-    return {
-      windowsOpened: underWay.scored.length,
-      windowsCaughtUp: caughtUp.scored.length,
-      ports: new Set(scored.map(([, { port }]) => port)).size,
-      scoresChanged: underWay.scoresChanged + caughtUp.scoresChanged,
-    };
-  }
-
-  /**
-   * Scores the ended windows within the look-back at the ports with status reports that this
-   * process has not caught up yet, a few ports per transaction.
-   */
-  private async catchUp(now: Date): Promise<{ scored: Entry[]; scoresChanged: number }> {
-    const result = { scored: [] as Entry[], scoresChanged: 0 };
-    if (this.options.lookBackDays <= 0) return result;
-    const waiting = this.ports.ports.filter(({ id }) => !this.caughtUp.has(id));
-    if (waiting.length === 0) return result;
-    const statuses = await this.store.transaction((unit) => unit.loadStatuses(waiting.map(({ id }) => id)));
-    const reporting = waiting.filter(({ id }) => (statuses.get(id) ?? []).length > 0);
-    for (let start = 0; start < reporting.length; start += this.options.portsPerTransaction) {
-      const chunk = reporting.slice(start, start + this.options.portsPerTransaction);
-      const entries = chunk.flatMap(({ id, timeZone }) => endedWindows(id, timeZone, now, this.options.lookBackDays));
-      const { scored, scoresChanged } = await this.score(entries, now, { unscoredOnly: true });
-      result.scored.push(...scored);
+    const result: OpenWindowsResult = { windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 };
+    const candidates = this.ports.ports.filter(({ id }) => pending.has(id) || catchingUp(id));
+    if (candidates.length === 0) return result;
+    const statuses = await this.store.transaction((unit) => unit.loadStatuses(candidates.map(({ id }) => id)));
+    for (const { id: port, timeZone } of candidates) {
+      const reports = statuses.get(port) ?? [];
+      // No report yet: looked at again in the next round.
+      if (reports.length === 0) continue;
+      const reported = ([, { window }]: Entry) => reports.some((status) => status.at < window.end);
+      const underWay = (pending.get(port) ?? []).filter(reported);
+      const ended = catchingUp(port)
+        ? endedWindows(port, timeZone, now, this.options.lookBackDays).filter(reported)
+        : [];
+      const { caughtUp, scoresChanged } =
+        underWay.length + ended.length > 0
+          ? await this.scorePort(port, underWay, ended, now)
+          : { caughtUp: 0, scoresChanged: 0 };
+      for (const [key] of underWay) this.opened.add(key);
+      this.caughtUp.add(port);
+      result.windowsOpened += underWay.length;
+      result.windowsCaughtUp += caughtUp;
       result.scoresChanged += scoresChanged;
-      for (const { id } of chunk) this.caughtUp.add(id);
+      if (underWay.length + caughtUp > 0) result.ports += 1;
     }
     return result;
   }
 
   /**
-   * Scores the windows that have a status report before their end (with `unscoredOnly`, those of
-   * them without stored scores), in one transaction.
+   * Scores a port's windows under way and those of its ended windows that have no scores stored,
+   * in one transaction under the port's lock. Returns how many ended windows it scored.
    */
-  private async score(
-    entries: Entry[],
+  private async scorePort(
+    port: string,
+    underWay: Entry[],
+    ended: Entry[],
     now: Date,
-    { unscoredOnly = false } = {},
-  ): Promise<{ scored: Entry[]; scoresChanged: number }> {
+  ): Promise<{ caughtUp: number; scoresChanged: number }> {
     return this.store.transaction(async (unit) => {
-      const statuses = await unit.loadStatuses([...new Set(entries.map(([, { port }]) => port))]);
-      let toScore = entries.filter(([, { port, window }]) =>
-        (statuses.get(port) ?? []).some((status) => status.at < window.end),
-      );
-      if (toScore.length === 0) return { scored: [], scoresChanged: 0 };
-      const ports = [...new Set(toScore.map(([, { port }]) => port))];
       // The lock a batch of the port's events takes: scored after it, or it after this.
-      await unit.lockPorts(ports);
-      if (unscoredOnly) {
+      await unit.lockPorts([port]);
+      let unscored: Entry[] = [];
+      if (ended.length > 0) {
         // Read under the lock: a batch that scored one of these windows has committed by now.
-        const earliestEnd = new Date(Math.min(...toScore.map(([, { window }]) => window.end.getTime())));
-        const stored = new Set<string>();
-        for (const port of ports)
-          for (const window of await unit.scoredWindowsEndingAfter(port, new Date(earliestEnd.getTime() - 1)))
-            stored.add(windowKey({ port, grain: window.grain, windowStart: window.start }));
-        toScore = toScore.filter(([key]) => !stored.has(key));
-        if (toScore.length === 0) return { scored: [], scoresChanged: 0 };
+        const earliestEnd = Math.min(...ended.map(([, { window }]) => window.end.getTime()));
+        const stored = new Set(
+          (await unit.scoredWindowsEndingAfter(port, new Date(earliestEnd - 1))).map((window) =>
+            windowKey({ port, grain: window.grain, windowStart: window.start }),
+          ),
+        );
+        unscored = ended.filter(([key]) => !stored.has(key));
       }
+      const windows = [...underWay, ...unscored];
+      if (windows.length === 0) return { caughtUp: 0, scoresChanged: 0 };
       const catalogue = await catalogueInForce(unit, this.catalogues);
-      const result = await evaluateWindows(
+      const { scoresChanged } = await evaluateWindows(
         unit,
         catalogue,
         [],
-        toScore.map(([, entry]) => entry),
+        windows.map(([, entry]) => entry),
         now,
       );
-      return { scored: toScore, scoresChanged: result.scoresChanged };
+      return { caughtUp: unscored.length, scoresChanged };
     });
   }
 }
