@@ -96,6 +96,15 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(index.coverage).toBeGreaterThan(0.5);
   });
 
+  it("measures the scorers' backlog on the events topic, which rounds of windows under way wait for", async () => {
+    // Everything is scored (waitUntilDigested above): the scorers' group has nothing left to read.
+    expect(await bus.groupLag(`${stack.env.KAFKA_CLIENT_ID}-scorer`, stack.topics.events)).toBe(0);
+    // A group that has read nothing has the whole topic to read: every event the gateway accepted.
+    const onTopic = (await bus.readToEnd(stack.topics.events)).length;
+    expect(onTopic).toBe(await eventCount());
+    expect(await bus.groupLag('portscore-test-scoring-unread', stack.topics.events)).toBe(onTopic);
+  });
+
   it('publishes the status-based scores of the windows under way at a port with status reports, before any of their events', async () => {
     // The golden set ends in October 2026, so no event of it falls in today's day, week or month.
     // CNSHA's latest status reports (test/golden/events.ndjson): measure 11 partial (12 October),

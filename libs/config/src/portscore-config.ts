@@ -61,6 +61,7 @@ export interface PortscoreConfig {
    */
   openWindowsEverySeconds: number;
   openWindowsLookBackDays: number;
+  openWindowsMaxBacklog: number;
   seedsDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** json: one pino JSON object per line (for log shippers); text: Nest's readable lines. */
@@ -109,6 +110,7 @@ export const DEFAULTS = {
   OUTBOX_COMPACT_EVERY: '50000',
   OPEN_WINDOWS_EVERY_SECONDS: '60',
   OPEN_WINDOWS_LOOKBACK_DAYS: '7',
+  OPEN_WINDOWS_MAX_BACKLOG: '10000',
   SEEDS_DIR: 'seeds',
   LOG_LEVEL: 'info',
   LOG_FORMAT: 'json',
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env): PortscoreConfig {
     outboxCompactEvery: integer('OUTBOX_COMPACT_EVERY', 0, 100_000_000),
     openWindowsEverySeconds: integer('OPEN_WINDOWS_EVERY_SECONDS', 0, 86_400),
     openWindowsLookBackDays: integer('OPEN_WINDOWS_LOOKBACK_DAYS', 0, 366),
+    openWindowsMaxBacklog: integer('OPEN_WINDOWS_MAX_BACKLOG', 0, 1_000_000_000),
     seedsDir: read('SEEDS_DIR'),
     logLevel: logLevel as PortscoreConfig['logLevel'],
     logFormat: logFormat as PortscoreConfig['logFormat'],

@@ -229,6 +229,32 @@ export class KafkaBus implements MessagePublisher {
   }
 
   /**
+   * How many messages of the topic the consumer group has not committed yet, over all partitions:
+   * the end of each partition less the group's committed offset there, or less the partition's
+   * start where the group has committed nothing (its consumers read from the beginning).
+   */
+  async groupLag(groupId: string, topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [ends, [committed]] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+      ]);
+      const next = new Map((committed?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]));
+      let lag = 0n;
+      for (const { partition, low, high } of ends) {
+        const from = next.get(partition) ?? -1n;
+        const behind = BigInt(high) - (from >= 0n ? from : BigInt(low));
+        if (behind > 0n) lag += behind;
+      }
+      return Number(lag);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
    * Reads a topic from the beginning up to its end at the time of the call (a snapshot), with a
    * throwaway consumer group; returns the messages in partition order.
    */

@@ -201,6 +201,26 @@ describe('OpenWindowsUseCase catching up', () => {
     expect(await open.execute()).toEqual({ windowsOpened: 1, windowsCaughtUp: 0, ports: 1, scoresChanged: 30 });
   });
 
+  it('waits while the scorers are more events behind than allowed, then scores', async () => {
+    const now = new Date('2026-12-01T08:30:00+08:00');
+    const behind = [10_001, 10_000];
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, {
+      maxBacklog: 10_000,
+      backlog: async () => behind.shift()!,
+    });
+    const queuedBefore = (await store.pendingOutbox(10_000)).scores.length;
+    expect(await open.execute()).toEqual({
+      windowsOpened: 0,
+      windowsCaughtUp: 0,
+      ports: 0,
+      scoresChanged: 0,
+      waitedForBacklog: 10_001,
+    });
+    expect((await store.pendingOutbox(10_000)).scores.length).toBe(queuedBefore);
+    // At the limit it goes ahead: the round of the first test above.
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 2, ports: 1, scoresChanged: 60 });
+  });
+
   it("catches a port up when its first report arrives, back to the look-back's start only", async () => {
     // Thursday 3 December 12:00, a look-back of 3 days: back to Monday 30 November 12:00.
     const now = new Date('2026-12-03T12:00:00+08:00');

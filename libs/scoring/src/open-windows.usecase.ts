@@ -16,6 +16,8 @@ export interface OpenWindowsResult {
   ports: number;
   /** Measure scores and port indices saved (and queued for publishing) because they changed. */
   scoresChanged: number;
+  /** Set when the round waited: how many events the scorers had still to read (see `maxBacklog`). */
+  waitedForBacklog?: number;
 }
 
 export interface OpenWindowsOptions {
@@ -24,6 +26,15 @@ export interface OpenWindowsOptions {
    * found with status reports (`OPEN_WINDOWS_LOOKBACK_DAYS`); 0: none.
    */
   lookBackDays: number;
+  /**
+   * How many events the scorers may still have to read for a round to go ahead
+   * (`OPEN_WINDOWS_MAX_BACKLOG`): while they are further behind, as after an outage, the windows'
+   * own events are still to come, and a round would publish status-based scores that those
+   * events replace soon after. Only with `backlog`.
+   */
+  maxBacklog: number;
+  /** The events the scorers have still to read (the consumer group's lag); none: never waits. */
+  backlog?: () => Promise<number>;
 }
 
 const DAY_MS = 86_400_000;
@@ -47,6 +58,9 @@ type Entry = [key: string, value: { port: string; window: TimeWindow }];
  * date by its events and by every later status report, so it is left alone. Windows that ended
  * before the look-back are left to the API.
  *
+ * A round waits while the scorers are more than `maxBacklog` events behind, so that after an
+ * outage it scores the windows once their events are in.
+ *
  * One transaction a port, holding that port's lock only: a round never waits for one port's
  * lock while it holds another's, so it delays no batch of events by more than its own work on
  * one port.
@@ -65,7 +79,7 @@ export class OpenWindowsUseCase {
     private readonly clock: () => Date = () => new Date(),
     options: Partial<OpenWindowsOptions> = {},
   ) {
-    this.options = { lookBackDays: 7, ...options };
+    this.options = { lookBackDays: 7, maxBacklog: 10_000, ...options };
   }
 
   async execute(): Promise<OpenWindowsResult> {
@@ -88,6 +102,8 @@ export class OpenWindowsUseCase {
     const result: OpenWindowsResult = { windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 };
     const candidates = this.ports.ports.filter(({ id }) => pending.has(id) || catchingUp(id));
     if (candidates.length === 0) return result;
+    const behind = this.options.backlog ? await this.options.backlog() : 0;
+    if (behind > this.options.maxBacklog) return { ...result, waitedForBacklog: behind };
     const statuses = await this.store.transaction((unit) => unit.loadStatuses(candidates.map(({ id }) => id)));
     for (const { id: port, timeZone } of candidates) {
       const reports = statuses.get(port) ?? [];

@@ -32,10 +32,19 @@ const windowsLogger = new Logger('OpenWindows');
     },
     {
       provide: OpenWindowsUseCase,
-      inject: [SCORING_STORE, ActiveCatalogue, PORTS, CONFIG],
-      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry, config: PortscoreConfig) =>
+      inject: [SCORING_STORE, ActiveCatalogue, PORTS, CONFIG, KafkaBus],
+      useFactory: (
+        store: PgScoringStore,
+        catalogue: ActiveCatalogue,
+        ports: PortRegistry,
+        config: PortscoreConfig,
+        bus: KafkaBus,
+      ) =>
         new OpenWindowsUseCase(store, catalogue, ports, () => new Date(), {
           lookBackDays: config.openWindowsLookBackDays,
+          maxBacklog: config.openWindowsMaxBacklog,
+          // The scorers' consumer group (runConsumerService) on the events topic.
+          backlog: () => bus.groupLag(`${config.kafkaClientId}-scorer`, config.topics.events),
         }),
     },
     {
@@ -107,13 +116,20 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private openWindowsUnderWay(seconds: number): void {
     let running = false;
+    let waiting = false;
     const round = () => {
       if (running) return;
       running = true;
       const started = Date.now();
       this.openWindows
         .execute()
-        .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged }) => {
+        .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged, waitedForBacklog }) => {
+          if (waitedForBacklog !== undefined && !waiting)
+            windowsLogger.log(
+              `windows under way wait: the scorers have ${waitedForBacklog} events still to read ` +
+                `(more than OPEN_WINDOWS_MAX_BACKLOG=${this.config.openWindowsMaxBacklog})`,
+            );
+          waiting = waitedForBacklog !== undefined;
           if (windowsOpened + windowsCaughtUp === 0) return;
           const caughtUp =
             windowsCaughtUp > 0
