@@ -126,7 +126,7 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
         .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged, waitedForBacklog }) => {
           if (waitedForBacklog !== undefined && !waiting)
             windowsLogger.log(
-              `windows under way wait: the scorers have ${waitedForBacklog} events still to read ` +
+              `scoring windows waits: the scorers have ${waitedForBacklog} events still to read ` +
                 `(more than OPEN_WINDOWS_MAX_BACKLOG=${this.config.openWindowsMaxBacklog})`,
             );
           waiting = waitedForBacklog !== undefined;
