@@ -219,6 +219,10 @@ describe('OpenWindowsUseCase catching up', () => {
     expect((await store.pendingOutbox(10_000)).scores.length).toBe(queuedBefore);
     // At the limit it goes ahead: the round of the first test above.
     expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 2, ports: 1, scoresChanged: 60 });
+    // Nothing left to score (the other ports have no reports): the backlog is not asked for.
+    behind.push(50_000);
+    expect(await open.execute()).toEqual({ windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 });
+    expect(behind).toEqual([50_000]);
   });
 
   it("catches a port up when its first report arrives, back to the look-back's start only", async () => {

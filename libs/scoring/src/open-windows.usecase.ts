@@ -102,18 +102,24 @@ export class OpenWindowsUseCase {
     const result: OpenWindowsResult = { windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 };
     const candidates = this.ports.ports.filter(({ id }) => pending.has(id) || catchingUp(id));
     if (candidates.length === 0) return result;
-    const behind = this.options.backlog ? await this.options.backlog() : 0;
-    if (behind > this.options.maxBacklog) return { ...result, waitedForBacklog: behind };
     const statuses = await this.store.transaction((unit) => unit.loadStatuses(candidates.map(({ id }) => id)));
-    for (const { id: port, timeZone } of candidates) {
+    const work = candidates.flatMap(({ id: port, timeZone }) => {
       const reports = statuses.get(port) ?? [];
       // No report yet: looked at again in the next round.
-      if (reports.length === 0) continue;
+      if (reports.length === 0) return [];
       const reported = ([, { window }]: Entry) => reports.some((status) => status.at < window.end);
       const underWay = (pending.get(port) ?? []).filter(reported);
       const ended = catchingUp(port)
         ? endedWindows(port, timeZone, now, this.options.lookBackDays).filter(reported)
         : [];
+      return [{ port, underWay, ended }];
+    });
+    // The backlog is asked for only when there is something to score.
+    if (work.some(({ underWay, ended }) => underWay.length + ended.length > 0) && this.options.backlog) {
+      const behind = await this.options.backlog();
+      if (behind > this.options.maxBacklog) return { ...result, waitedForBacklog: behind };
+    }
+    for (const { port, underWay, ended } of work) {
       const { caughtUp, scoresChanged } =
         underWay.length + ended.length > 0
           ? await this.scorePort(port, underWay, ended, now)
