@@ -12,6 +12,10 @@
 #   PORTSCORE_KAFKA_HOME   cache of jars, data and logs          (default ~/.cache/portscore/kafka)
 #   PORTSCORE_KAFKA_DATA   data folder                           (default $PORTSCORE_KAFKA_HOME/data-$PORT)
 #   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
+#   PORTSCORE_KAFKA_JVM_OPTS  the broker's garbage collector and compiler
+#                          (default "-XX:+UseSerialGC -XX:TieredStopAtLevel=1": a broker that shares
+#                          a small machine with the services and the database; on a machine of its
+#                          own give Kafka's "-XX:+UseG1GC", see docs/benchmarks.md)
 #   PORTSCORE_KAFKA_SCRAM  user:password = also listen with SASL/SCRAM (SHA-256 and SHA-512) on
 #                          port+2, with that user's credentials set when the storage is formatted
 #   PORTSCORE_KAFKA_TLS    directory = also listen with TLS on port+3, and with TLS that requires a
@@ -33,6 +37,11 @@ libs="$home/libs-$version"
 data="${PORTSCORE_KAFKA_DATA:-$home/data-$port}"
 pidfile="$data/broker.pid"
 logfile="$data/broker.log"
+
+# One thread collects (no concurrent collector threads), and methods are compiled once, quickly
+# (C1), without the optimising compiler's second pass: on two shared cores those threads took CPU
+# from the services and PostgreSQL, and a broker at this load gains little from their work.
+broker_jvm_default="-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
 log() { printf '[kafka] %s\n' "$*" >&2; }
 
@@ -178,7 +187,8 @@ PROPS
       -c "$data/server.properties" "${scram_format[@]}" >/dev/null
   fi
   local started; started=$(date +%s%N)
-  nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} -XX:+UseG1GC \
+  # shellcheck disable=SC2086 # the options are words
+  nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} ${PORTSCORE_KAFKA_JVM_OPTS:-$broker_jvm_default} \
     -Dlog4j2.configurationFile="$here/log4j2.xml" -cp "$libs/*" \
     kafka.Kafka "$data/server.properties" >>"$logfile" 2>&1 &
   echo $! > "$pidfile"

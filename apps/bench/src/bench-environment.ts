@@ -9,6 +9,7 @@ import { ensureDatabase, migrate } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
 import { Client } from 'pg';
 
+import { jvmOptions } from './jvm-options';
 import { metricsText, metricTotal } from './service-metrics';
 
 import {
@@ -366,6 +367,15 @@ export function rssKb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * The heap, collector and compiler options of the Kafka broker on this machine, from its command
+ * line (they move its CPU: docs/benchmarks.md); null when no broker runs here.
+ */
+export function brokerSettings(): string | null {
+  const broker = processes().find((p) => p.command.includes('kafka.Kafka'));
+  return broker ? jvmOptions(broker.command) : null;
 }
 
 export function machine(): string {

@@ -15,6 +15,7 @@ import type { BenchOptions } from './bench-arguments';
 import { batchesBetween, batchTotals } from './service-metrics';
 import {
   BenchEnvironment,
+  brokerSettings,
   cpuBetween,
   type CpuSnapshot,
   cpuSnapshot,
@@ -165,6 +166,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     // 3. The ceiling: Kafka's consumer performance tool over the same filings.
     const ceiling = consumerCeiling(bench.infrastructure.kafkaBrokers, bench.topics.TOPIC_FILINGS!, total);
     const postgres = await postgresSettings(bench.database);
+    const broker = brokerSettings();
 
     const figures = {
       bench: 'pipeline',
@@ -188,6 +190,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       ratioToCeiling: ceiling ? round(throughput / ceiling, 4) : null,
       machine: machine(),
       postgres,
+      broker,
       date: new Date().toISOString().slice(0, 10),
     };
     const rows: Array<[string, string]> = [
@@ -217,6 +220,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],
       ['ratio to ceiling', `${figures.ratioToCeiling ?? 'n/a'}`],
       ['PostgreSQL', postgres],
+      ['Kafka broker JVM', broker ?? 'not on this machine'],
     ];
     for (const [name, value] of rows) console.log(`${name.padEnd(28)} ${value}`);
     writeResults(figures, rows);
