@@ -12,7 +12,7 @@
 #   PORTSCORE_KAFKA_HOME   cache of jars, data and logs          (default ~/.cache/portscore/kafka)
 #   PORTSCORE_KAFKA_DATA   data folder                           (default $PORTSCORE_KAFKA_HOME/data-$PORT)
 #   PORTSCORE_KAFKA_FRESH  1 = wipe the data folder before start (default 0)
-#   PORTSCORE_KAFKA_JVM_OPTS  the broker's garbage collector and compiler
+#   PORTSCORE_KAFKA_JVM_OPTS  the broker's garbage collector and compiler ("" for the JVM's own)
 #                          (default "-XX:+UseSerialGC -XX:TieredStopAtLevel=1": a broker that shares
 #                          a small machine with the services and the database; on a machine of its
 #                          own give Kafka's "-XX:+UseG1GC", see docs/benchmarks.md)
@@ -188,7 +188,7 @@ PROPS
   fi
   local started; started=$(date +%s%N)
   # shellcheck disable=SC2086 # the options are words
-  nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} ${PORTSCORE_KAFKA_JVM_OPTS:-$broker_jvm_default} \
+  nohup java -Xms256m -Xmx${PORTSCORE_KAFKA_HEAP:-768m} ${PORTSCORE_KAFKA_JVM_OPTS-$broker_jvm_default} \
     -Dlog4j2.configurationFile="$here/log4j2.xml" -cp "$libs/*" \
     kafka.Kafka "$data/server.properties" >>"$logfile" 2>&1 &
   echo $! > "$pidfile"

@@ -370,11 +370,23 @@ export function rssKb(pid: number | undefined): number {
 }
 
 /**
- * The heap, collector and compiler options of the Kafka broker on this machine, from its command
- * line (they move its CPU: docs/benchmarks.md); null when no broker runs here.
+ * The heap, collector and compiler options of the broker the bench uses (the first of
+ * `brokers`), when it runs on this machine: the `kafka.Kafka` process whose server.properties
+ * listens on that port. They move its CPU (docs/benchmarks.md). Null for a broker elsewhere.
  */
-export function brokerSettings(): string | null {
-  const broker = processes().find((p) => p.command.includes('kafka.Kafka'));
+export function brokerSettings(brokers: string): string | null {
+  const [host, port] = (brokers.split(',')[0] ?? '').trim().split(':');
+  if (!port || !['127.0.0.1', 'localhost'].includes(host ?? '')) return null;
+  const broker = processes().find((p) => {
+    if (!p.command.includes('kafka.Kafka')) return false;
+    const properties = p.command.split(' ').find((word) => word.endsWith('.properties'));
+    try {
+      const listeners = /^listeners=(.*)$/m.exec(readFileSync(properties ?? '', 'utf8'))?.[1] ?? '';
+      return listeners.split(',').some((listener) => listener.endsWith(`:${port}`));
+    } catch {
+      return false;
+    }
+  });
   return broker ? jvmOptions(broker.command) : null;
 }
 

@@ -166,7 +166,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     // 3. The ceiling: Kafka's consumer performance tool over the same filings.
     const ceiling = consumerCeiling(bench.infrastructure.kafkaBrokers, bench.topics.TOPIC_FILINGS!, total);
     const postgres = await postgresSettings(bench.database);
-    const broker = brokerSettings();
+    const broker = brokerSettings(bench.infrastructure.kafkaBrokers);
 
     const figures = {
       bench: 'pipeline',
@@ -220,7 +220,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],
       ['ratio to ceiling', `${figures.ratioToCeiling ?? 'n/a'}`],
       ['PostgreSQL', postgres],
-      ['Kafka broker JVM', broker ?? 'not on this machine'],
+      ['Kafka broker JVM', broker ?? 'n/a (not on this machine)'],
     ];
     for (const [name, value] of rows) console.log(`${name.padEnd(28)} ${value}`);
     writeResults(figures, rows);

@@ -1,4 +1,4 @@
-import { formatInZone, offsetMinutes, windowOf, windowOfLocalDate, windowsAt } from './windows';
+import { formatInZone, offsetMinutes, windowOf, windowOfLocalDate, windowsAt, windowsEndedBetween } from './windows';
 
 const SHANGHAI = 'Asia/Shanghai';
 
@@ -97,5 +97,32 @@ describe('offsets', () => {
     expect(offsetMinutes(new Date('2026-10-05T00:00:00Z'), SHANGHAI)).toBe(480);
     expect(formatInZone(new Date('2026-10-05T00:00:00Z'), SHANGHAI)).toBe('2026-10-05T08:00:00+08:00');
     expect(formatInZone(new Date('2026-10-05T00:00:00Z'), 'America/New_York')).toBe('2026-10-04T20:00:00-04:00');
+  });
+});
+
+describe('windowsEndedBetween', () => {
+  const ended = (from: string, to: string) =>
+    windowsEndedBetween(new Date(from), new Date(to), SHANGHAI).map((w) => `${w.grain} ${w.startText}`);
+
+  it('gives each window that ended after the first instant and by the second once, day by day', () => {
+    // Monday 30 November 12:00 to Thursday 3 December 12:00 (Shanghai): the days of 30 November,
+    // 1 and 2 December and the month of November (ended 1 December 00:00) ended in between; the
+    // week of 30 November ends on 7 December.
+    expect(ended('2026-11-30T12:00:00+08:00', '2026-12-03T12:00:00+08:00')).toEqual([
+      'day 2026-11-30T00:00:00+08:00',
+      'month 2026-11-01T00:00:00+08:00',
+      'day 2026-12-01T00:00:00+08:00',
+      'day 2026-12-02T00:00:00+08:00',
+    ]);
+  });
+
+  it('leaves out a window ending at the first instant and takes one ending at the second', () => {
+    expect(ended('2026-12-01T00:00:00+08:00', '2026-12-01T00:00:00+08:00')).toEqual([]);
+    // Sunday 29 November 23:00 to Monday 30 November 00:00: that day and the week of 23 November.
+    expect(ended('2026-11-29T23:00:00+08:00', '2026-11-30T00:00:00+08:00')).toEqual([
+      'day 2026-11-29T00:00:00+08:00',
+      'week 2026-11-23T00:00:00+08:00',
+    ]);
+    expect(ended('2026-12-03T00:00:00+08:00', '2026-12-01T00:00:00+08:00')).toEqual([]);
   });
 });

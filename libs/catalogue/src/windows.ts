@@ -199,3 +199,24 @@ export function windowOfLocalDate(dateText: string, timeZone: string, grain: Gra
   // Local noon is inside the date whatever the offset.
   return windowOf(new Date(startOfLocalDate(date, timeZone).getTime() + 12 * 3_600_000), timeZone, grain);
 }
+
+/**
+ * The day, week and month windows that ended after `from` and by `to` (both instants), each once,
+ * day by day in order of the days they hold: what a report of `from` counts for among the
+ * windows ended by `to`, or what ended between two looks at a port.
+ */
+export function windowsEndedBetween(from: Date, to: Date, timeZone: string): TimeWindow[] {
+  const windows: TimeWindow[] = [];
+  const seen = new Set<string>();
+  // Every window ending after `from` holds a day from the one holding `from` on.
+  for (let day = windowOf(from, timeZone, 'day'); day.end <= to; day = windowOf(day.end, timeZone, 'day')) {
+    for (const window of windowsAt(day.start, timeZone)) {
+      const key = `${window.grain} ${window.start.getTime()}`;
+      if (window.end > from && window.end <= to && !seen.has(key)) {
+        seen.add(key);
+        windows.push(window);
+      }
+    }
+  }
+  return windows;
+}

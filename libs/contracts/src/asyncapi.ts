@@ -128,8 +128,10 @@ export function asyncApiDocument(): JsonSchema {
           'Compacted. Measure scores (key port|m<N>|grain|windowStart) and port indices (key port|index|grain|windowStart), ' +
           "whenever a window's value changes. At a port with status reports, the day, week and month windows under way " +
           'are published from their start (within OPEN_WINDOWS_EVERY_SECONDS), before any event of theirs; ' +
-          'those that ended while no scorer ran are published when a scorer starts (within OPEN_WINDOWS_LOOKBACK_DAYS). ' +
-          'Both wait while the scorers have more than OPEN_WINDOWS_MAX_BACKLOG events still to read.',
+          'those that ended while no scorer ran, or while its rounds could not run, are published when a scorer starts ' +
+          'or at its next round (within OPEN_WINDOWS_LOOKBACK_DAYS), and a status report dated in the past publishes ' +
+          'the windows that ended after it within the same days. ' +
+          'The rounds wait while the scorers have more than OPEN_WINDOWS_MAX_BACKLOG events still to read.',
         messages: { score: { $ref: '#/components/messages/score' } },
       },
     },

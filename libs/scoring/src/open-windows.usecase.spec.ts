@@ -171,7 +171,7 @@ describe('OpenWindowsUseCase catching up', () => {
     });
   });
 
-  it('scores, once per process, the windows with nothing stored that ended within the look-back at a port with reports', async () => {
+  it('scores the windows with nothing stored that ended within the look-back at a port with reports', async () => {
     let now = new Date('2026-12-01T08:30:00+08:00');
     const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now);
     for (const day of [...days(24, 27), ...days(29, 30)])
@@ -196,9 +196,34 @@ describe('OpenWindowsUseCase catching up', () => {
     // No other port has a report.
     expect(store.score('CNNKG', 'index', 'day', '2026-11-30T00:00:00+08:00')).toBeUndefined();
 
-    // Once per process: a day later only the new day under way is scored.
+    // A day later the new day under way is scored; day 1 December, which ended meanwhile, was
+    // scored while under way, so there is nothing to catch up.
     now = new Date('2026-12-02T00:10:00+08:00');
     expect(await open.execute()).toEqual({ windowsOpened: 1, windowsCaughtUp: 0, ports: 1, scoresChanged: 30 });
+  });
+
+  it('catches up a window that began and ended while the rounds waited', async () => {
+    let now = new Date('2026-12-01T08:30:00+08:00');
+    const behind = [0, 50_000, 0];
+    const open = new OpenWindowsUseCase(store, fixedCatalogue(catalogue), ports, () => now, {
+      backlog: async () => behind.shift()!,
+    });
+    expect(await open.execute()).toEqual({ windowsOpened: 3, windowsCaughtUp: 2, ports: 1, scoresChanged: 60 });
+    // Day 2 December begins while the scorers are 50,000 events behind …
+    now = new Date('2026-12-02T00:10:00+08:00');
+    expect(await open.execute()).toMatchObject({ windowsOpened: 0, windowsCaughtUp: 0, waitedForBacklog: 50_000 });
+    // … and has ended at the next round that goes ahead. No report scored it (S2 scored 1
+    // December, S3 3 December), so it is caught up: measure 11 `partial` and measure 13 `full`
+    // before its end, index (66.67 + 100) / 2 = 83.33, coverage 2/29 (30 scores). Under way: day
+    // 3 December, new to this process but scored by S3 as it arrived, so unchanged.
+    now = new Date('2026-12-03T12:00:00+08:00');
+    expect(await open.execute()).toEqual({ windowsOpened: 1, windowsCaughtUp: 1, ports: 1, scoresChanged: 30 });
+    const day = '2026-12-02T00:00:00+08:00';
+    expect(store.score('CNSHA', 11, 'day', day)?.score).toBeCloseTo(200 / 3, 10);
+    expect(store.score('CNSHA', 13, 'day', day)?.score).toBe(100);
+    expect(store.score('CNSHA', 'index', 'day', day)?.score).toBeCloseTo(250 / 3, 10);
+    expect(store.score('CNSHA', 'index', 'day', day)?.coverage).toBeCloseTo(2 / 29, 10);
+    expect(store.score('CNSHA', 'index', 'day', day)?.computedAt).toBe(now.toISOString());
   });
 
   it('waits while the scorers are more events behind than allowed, then scores', async () => {

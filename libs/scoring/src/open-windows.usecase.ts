@@ -1,4 +1,4 @@
-import { type TimeWindow, windowOf, windowsAt } from '@portscore/catalogue';
+import { type TimeWindow, windowOf, windowsAt, windowsEndedBetween } from '@portscore/catalogue';
 import type { PortRegistry } from '@portscore/contracts';
 import { type ScoringStore, windowKey } from '@portscore/persistence';
 
@@ -8,8 +8,8 @@ export interface OpenWindowsResult {
   /** Windows under way scored in this round: not scored by this use case before, at a port with status reports. */
   windowsOpened: number;
   /**
-   * Windows that ended within the look-back with nothing stored, scored in this round at ports
-   * this process had not caught up.
+   * Windows that ended since this process last looked at their port (at first, within the
+   * look-back) with no scores stored, scored in this round.
    */
   windowsCaughtUp: number;
   /** Ports those windows belong to. */
@@ -22,8 +22,9 @@ export interface OpenWindowsResult {
 
 export interface OpenWindowsOptions {
   /**
-   * How many days back a port's ended windows are scored, once per process, when it is first
-   * found with status reports (`OPEN_WINDOWS_LOOKBACK_DAYS`); 0: none.
+   * How many days back a port's ended windows without scores are scored when this process first
+   * finds the port with status reports, and at most how far back after rounds that could not run
+   * (`OPEN_WINDOWS_LOOKBACK_DAYS`); 0: none.
    */
   lookBackDays: number;
   /**
@@ -50,16 +51,17 @@ type Entry = [key: string, value: { port: string; window: TimeWindow }];
  * scores it again the usual way. Each window is looked at once per process while it is under
  * way; a port without status reports is looked at again every round, as a report may arrive.
  *
- * It also catches up: the first time a process finds a port with status reports (at start-up,
- * or when the port's first report arrives), it scores the port's windows that ended within the
- * look-back and have no scores stored — those that began and ended while no scorer ran, or
- * before the port's first report came in, would otherwise have nothing stored or published (the
- * API would still score them from the reports on request). A window with scores is kept up to
- * date by its events and by every later status report, so it is left alone. Windows that ended
- * before the look-back are left to the API.
+ * It also catches up: it scores a port's windows that ended since the round that last looked at
+ * the port and have no scores stored — at first (start-up, or when the port's first report
+ * arrives) those that ended within the look-back. Windows that began and ended while no scorer
+ * ran, before the port's first report came in, or while rounds waited or failed would otherwise
+ * have nothing stored or published (the API would still score them from the reports on request).
+ * A window with scores is kept up to date by its events and by every later status report, so it
+ * is left alone. Windows that ended before the look-back are left to the API.
  *
  * A round waits while the scorers are more than `maxBacklog` events behind, so that after an
- * outage it scores the windows once their events are in.
+ * outage it scores the windows once their events are in; the next round that goes ahead catches
+ * up what ended meanwhile.
  *
  * One transaction a port, holding that port's lock only: a round never waits for one port's
  * lock while it holds another's, so it delays no batch of events by more than its own work on
@@ -68,8 +70,8 @@ type Entry = [key: string, value: { port: string; window: TimeWindow }];
 export class OpenWindowsUseCase {
   /** Windows under way that this process has scored, by window key; ended ones are forgotten. */
   private readonly opened = new Set<string>();
-  /** Ports whose ended windows within the look-back this process has scored. */
-  private readonly caughtUp = new Set<string>();
+  /** Per port: until when (epoch ms) this process has looked at its ended windows. */
+  private readonly coveredUntil = new Map<string, number>();
   private readonly options: OpenWindowsOptions;
 
   constructor(
@@ -97,10 +99,14 @@ export class OpenWindowsUseCase {
       }
     }
     for (const key of this.opened) if (!current.has(key)) this.opened.delete(key);
-    const catchingUp = (port: string) => this.options.lookBackDays > 0 && !this.caughtUp.has(port);
+    // Where a port's ended windows are looked at from; none while the look-back is 0.
+    const horizon = now.getTime() - this.options.lookBackDays * DAY_MS;
+    const endedFrom = (port: string) => Math.max(this.coveredUntil.get(port) ?? horizon, horizon);
+    const catchingUp = (port: string, timeZone: string) =>
+      this.options.lookBackDays > 0 && windowOf(new Date(endedFrom(port)), timeZone, 'day').end <= now;
 
     const result: OpenWindowsResult = { windowsOpened: 0, windowsCaughtUp: 0, ports: 0, scoresChanged: 0 };
-    const candidates = this.ports.ports.filter(({ id }) => pending.has(id) || catchingUp(id));
+    const candidates = this.ports.ports.filter(({ id, timeZone }) => pending.has(id) || catchingUp(id, timeZone));
     if (candidates.length === 0) return result;
     const statuses = await this.store.transaction((unit) => unit.loadStatuses(candidates.map(({ id }) => id)));
     const work = candidates.flatMap(({ id: port, timeZone }) => {
@@ -109,8 +115,13 @@ export class OpenWindowsUseCase {
       if (reports.length === 0) return [];
       const reported = ([, { window }]: Entry) => reports.some((status) => status.at < window.end);
       const underWay = (pending.get(port) ?? []).filter(reported);
-      const ended = catchingUp(port)
-        ? endedWindows(port, timeZone, now, this.options.lookBackDays).filter(reported)
+      const ended = catchingUp(port, timeZone)
+        ? windowsEndedBetween(new Date(endedFrom(port)), now, timeZone)
+            .map((window): Entry => [
+              windowKey({ port, grain: window.grain, windowStart: window.start }),
+              { port, window },
+            ])
+            .filter(reported)
         : [];
       return [{ port, underWay, ended }];
     });
@@ -125,7 +136,7 @@ export class OpenWindowsUseCase {
           ? await this.scorePort(port, underWay, ended, now)
           : { caughtUp: 0, scoresChanged: 0 };
       for (const [key] of underWay) this.opened.add(key);
-      this.caughtUp.add(port);
+      this.coveredUntil.set(port, now.getTime());
       result.windowsOpened += underWay.length;
       result.windowsCaughtUp += caughtUp;
       result.scoresChanged += scoresChanged;
@@ -171,23 +182,4 @@ export class OpenWindowsUseCase {
       return { caughtUp: unscored.length, scoresChanged };
     });
   }
-}
-
-/**
- * The port's day, week and month windows that ended by `now` and after `now` less the look-back:
- * every day window from the one holding that instant to the one before today, and the weeks and
- * months holding those days that have ended.
- */
-function endedWindows(port: string, timeZone: string, now: Date, lookBackDays: number): Entry[] {
-  const windows = new Map<string, { port: string; window: TimeWindow }>();
-  const today = windowOf(now, timeZone, 'day');
-  let day = windowOf(new Date(now.getTime() - lookBackDays * DAY_MS), timeZone, 'day');
-  while (day.start < today.start) {
-    for (const window of windowsAt(day.start, timeZone)) {
-      if (window.end > now) continue;
-      windows.set(windowKey({ port, grain: window.grain, windowStart: window.start }), { port, window });
-    }
-    day = windowOf(day.end, timeZone, 'day');
-  }
-  return [...windows];
 }

@@ -404,3 +404,55 @@ describe('ScoreEventsUseCase, measure 1', () => {
     expect(errors).toEqual([]);
   });
 });
+
+/**
+ * A status report of measure 11 at CNSHA (Asia/Shanghai), dated Monday 30 November 2026 10:00,
+ * scored on Thursday 3 December at 12:00 with a look-back of 7 days. It counts for every window
+ * ending after it: those holding it (day 30 November, the week from that Monday, November) and
+ * those that have ended since — November (1 December 00:00), days 1 and 2 December — none of
+ * which has scores yet: five windows, each 29 measure scores and the port index (150 scores).
+ * Measure 11 `partial` scores 100 × 2/3; no other measure has a report or a KPI: index 66.67,
+ * coverage 1/29.
+ */
+describe('ScoreEventsUseCase, status reports', () => {
+  const report = event('R1', 'urn:test:status', 'sw.measure.status.v1', '2026-11-30T10:00:00+08:00', {
+    measure: 11,
+    level: 'partial',
+  });
+  const scoredAt = new Date('2026-12-03T12:00:00+08:00');
+  const days = ['2026-11-30', '2026-12-01', '2026-12-02'].map((day) => `${day}T00:00:00+08:00`);
+
+  it('scores the windows that ended after a late report within the look-back, scored or not', async () => {
+    const store = new InMemoryScoringStore();
+    const useCase = new ScoreEventsUseCase(store, fixedCatalogue(catalogue), ports, () => scoredAt, {
+      lookBackDays: 7,
+    });
+    expect(await useCase.execute({ events: [report] })).toMatchObject({ scoresChanged: 150 });
+    for (const day of days) {
+      expect(store.score(PORT, 11, 'day', day)?.score).toBeCloseTo(200 / 3, 10);
+      expect(store.score(PORT, 'index', 'day', day)?.score).toBeCloseTo(200 / 3, 10);
+      expect(store.score(PORT, 'index', 'day', day)?.coverage).toBeCloseTo(1 / 29, 10);
+    }
+    expect(store.score(PORT, 'index', 'week', '2026-11-30T00:00:00+08:00')?.score).toBeCloseTo(200 / 3, 10);
+    expect(store.score(PORT, 'index', 'month', '2026-11-01T00:00:00+08:00')?.score).toBeCloseTo(200 / 3, 10);
+    // Under way and not holding the report: left to the round of windows under way.
+    expect(store.score(PORT, 'index', 'day', '2026-12-03T00:00:00+08:00')).toBeUndefined();
+  });
+
+  it('goes back no further than the look-back, and with none only to the windows holding the report', async () => {
+    // A look-back of 1 day reaches back to 2 December 12:00: of the ended windows, day 2
+    // December only; with the three holding the report, four windows (120 scores).
+    const oneDay = new InMemoryScoringStore();
+    const recent = new ScoreEventsUseCase(oneDay, fixedCatalogue(catalogue), ports, () => scoredAt, {
+      lookBackDays: 1,
+    });
+    expect(await recent.execute({ events: [report] })).toMatchObject({ scoresChanged: 120 });
+    expect(oneDay.score(PORT, 'index', 'day', days[2]!)?.score).toBeCloseTo(200 / 3, 10);
+    expect(oneDay.score(PORT, 'index', 'day', days[1]!)).toBeUndefined();
+
+    const none = new InMemoryScoringStore();
+    const holding = new ScoreEventsUseCase(none, fixedCatalogue(catalogue), ports, () => scoredAt);
+    expect(await holding.execute({ events: [report] })).toMatchObject({ scoresChanged: 90 });
+    expect(none.score(PORT, 'index', 'day', days[1]!)).toBeUndefined();
+  });
+});

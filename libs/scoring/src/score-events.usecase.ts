@@ -20,6 +20,7 @@ import {
   type TimeWindow,
   touchedWindows,
   windowsAt,
+  windowsEndedBetween,
 } from '@portscore/catalogue';
 import type { CanonicalEvent, PortRegistry } from '@portscore/contracts';
 import {
@@ -50,6 +51,16 @@ export async function catalogueInForce(unit: ScoringUnit, source: CatalogueSourc
   const version = await unit.catalogueVersionInForce();
   return version === undefined || version === source.current().version ? source.current() : source.ensure(version);
 }
+
+export interface ScoreEventsOptions {
+  /**
+   * How many days back a status report scores the windows that ended after it and have no
+   * scores yet (`OPEN_WINDOWS_LOOKBACK_DAYS`, as the scorer's catch-up); 0: only those with scores.
+   */
+  lookBackDays: number;
+}
+
+const DAY_MS = 86_400_000;
 
 export interface ScoreEventsCommand {
   events: CanonicalEvent[];
@@ -99,12 +110,17 @@ export interface CaseToSample {
  * those windows follow. Changed results are left unpublished for the outbox to send.
  */
 export class ScoreEventsUseCase {
+  private readonly options: ScoreEventsOptions;
+
   constructor(
     private readonly store: ScoringStore,
     private readonly catalogues: CatalogueSource,
     private readonly ports: PortRegistry,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    options: Partial<ScoreEventsOptions> = {},
+  ) {
+    this.options = { lookBackDays: 0, ...options };
+  }
 
   execute(command: ScoreEventsCommand): Promise<ScoreEventsResult> {
     const computedAt = this.clock();
@@ -141,12 +157,22 @@ export class ScoreEventsUseCase {
       const sampled = performance.now();
 
       const statusWindows: Array<{ port: string; window: TimeWindow }> = [];
+      const horizon = computedAt.getTime() - this.options.lookBackDays * DAY_MS;
       for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
-        // A status report counts for every window ending after it.
-        for (const window of windowsAt(fact.at, this.timeZone(fact.port)))
-          statusWindows.push({ port: fact.port, window });
+        // A status report counts for every window ending after it: those holding it, those with
+        // scores, and, within the look-back, those that have ended since without any (a report
+        // filed late, or dated before the port's others).
+        const timeZone = this.timeZone(fact.port);
+        for (const window of windowsAt(fact.at, timeZone)) statusWindows.push({ port: fact.port, window });
         for (const window of await unit.scoredWindowsEndingAfter(fact.port, fact.at))
           statusWindows.push({ port: fact.port, window });
+        if (this.options.lookBackDays > 0)
+          for (const window of windowsEndedBetween(
+            new Date(Math.max(fact.at.getTime(), horizon)),
+            computedAt,
+            timeZone,
+          ))
+            statusWindows.push({ port: fact.port, window });
       }
       const { indicatorsMs, scoresMs, ...result } = await evaluateWindows(
         unit,

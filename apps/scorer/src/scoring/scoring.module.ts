@@ -26,9 +26,11 @@ const windowsLogger = new Logger('OpenWindows');
     },
     {
       provide: ScoreEventsUseCase,
-      inject: [SCORING_STORE, ActiveCatalogue, PORTS],
-      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry) =>
-        new ScoreEventsUseCase(store, catalogue, ports),
+      inject: [SCORING_STORE, ActiveCatalogue, PORTS, CONFIG],
+      useFactory: (store: PgScoringStore, catalogue: ActiveCatalogue, ports: PortRegistry, config: PortscoreConfig) =>
+        new ScoreEventsUseCase(store, catalogue, ports, () => new Date(), {
+          lookBackDays: config.openWindowsLookBackDays,
+        }),
     },
     {
       provide: OpenWindowsUseCase,
@@ -116,7 +118,8 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
    */
   private openWindowsUnderWay(seconds: number): void {
     let running = false;
-    let waiting = false;
+    // Since when the rounds have waited for the scorers' backlog, if they do.
+    let waitingSince: number | undefined;
     const round = () => {
       if (running) return;
       running = true;
@@ -124,12 +127,19 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
       this.openWindows
         .execute()
         .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged, waitedForBacklog }) => {
-          if (waitedForBacklog !== undefined && !waiting)
+          if (waitedForBacklog !== undefined && waitingSince === undefined) {
+            waitingSince = started;
             windowsLogger.log(
               `scoring windows waits: the scorers have ${waitedForBacklog} events still to read ` +
                 `(more than OPEN_WINDOWS_MAX_BACKLOG=${this.config.openWindowsMaxBacklog})`,
             );
-          waiting = waitedForBacklog !== undefined;
+          } else if (waitedForBacklog === undefined && waitingSince !== undefined) {
+            windowsLogger.log(
+              `scoring windows goes on after waiting ${Math.round((started - waitingSince) / 1000)} s ` +
+                `for the scorers' backlog; windows that ended meanwhile are caught up`,
+            );
+            waitingSince = undefined;
+          }
           if (windowsOpened + windowsCaughtUp === 0) return;
           const caughtUp =
             windowsCaughtUp > 0
