@@ -70,8 +70,14 @@ describe('fault injection: kills, a broker restart and a database outage under l
 
   beforeAll(async () => {
     // The results are compared key for key with the engine's run over the same events, which
-    // scores no window under way by the clock (OPEN_WINDOWS_EVERY_SECONDS, test/scoring.e2e-spec.ts).
-    stack = await startStack('faults', 3926, { INGEST_RETRY_BASE_MS: '250', OPEN_WINDOWS_EVERY_SECONDS: '0' });
+    // scores no window by the clock: none under way (OPEN_WINDOWS_EVERY_SECONDS) and none that a
+    // status report dated in the past reaches only through the look-back from now
+    // (OPEN_WINDOWS_LOOKBACK_DAYS; both in test/scoring.e2e-spec.ts and the unit tests).
+    stack = await startStack('faults', 3926, {
+      INGEST_RETRY_BASE_MS: '250',
+      OPEN_WINDOWS_EVERY_SECONDS: '0',
+      OPEN_WINDOWS_LOOKBACK_DAYS: '0',
+    });
     bus = new KafkaBus({ brokers: stack.brokers.split(','), clientId: 'portscore-test-faults' });
   });
 

@@ -99,6 +99,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly windowsWaiting = new Gauge({
+    name: 'portscore_open_windows_waiting_events',
+    help:
+      "Events the scorers still had to read when the scorer's last round of windows under way waited for them " +
+      '(more than OPEN_WINDOWS_MAX_BACKLOG); 0 when it went ahead',
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry, prefix: 'portscore_' });

@@ -84,6 +84,7 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: IndicatorOutbox,
     private readonly openWindows: OpenWindowsUseCase,
     @Inject(CONFIG) private readonly config: PortscoreConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -127,6 +128,7 @@ export class ScoringModule implements OnApplicationBootstrap, OnModuleDestroy {
       this.openWindows
         .execute()
         .then(({ windowsOpened, windowsCaughtUp, ports, scoresChanged, waitedForBacklog }) => {
+          this.metrics.windowsWaiting.set(waitedForBacklog ?? 0);
           if (waitedForBacklog !== undefined && waitingSince === undefined) {
             waitingSince = started;
             windowsLogger.log(
