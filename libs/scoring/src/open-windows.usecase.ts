@@ -2,7 +2,7 @@ import { type TimeWindow, windowOf, windowsAt, windowsEndedBetween } from '@port
 import type { PortRegistry } from '@portscore/contracts';
 import { type ScoringStore, windowKey } from '@portscore/persistence';
 
-import { type CatalogueSource, catalogueInForce, evaluateWindows } from './score-events.usecase';
+import { type CatalogueSource, catalogueInForce, evaluateWindows, lookBackStart } from './score-events.usecase';
 
 export interface OpenWindowsResult {
   /** Windows under way scored in this round: not scored by this use case before, at a port with status reports. */
@@ -37,8 +37,6 @@ export interface OpenWindowsOptions {
   /** The events the scorers have still to read (the consumer group's lag); none: never waits. */
   backlog?: () => Promise<number>;
 }
-
-const DAY_MS = 86_400_000;
 
 type Entry = [key: string, value: { port: string; window: TimeWindow }];
 
@@ -100,7 +98,7 @@ export class OpenWindowsUseCase {
     }
     for (const key of this.opened) if (!current.has(key)) this.opened.delete(key);
     // Where a port's ended windows are looked at from; none while the look-back is 0.
-    const horizon = now.getTime() - this.options.lookBackDays * DAY_MS;
+    const horizon = lookBackStart(now, this.options.lookBackDays);
     const endedFrom = (port: string) => Math.max(this.coveredUntil.get(port) ?? horizon, horizon);
     const catchingUp = (port: string, timeZone: string) =>
       this.options.lookBackDays > 0 && windowOf(new Date(endedFrom(port)), timeZone, 'day').end <= now;

@@ -62,6 +62,11 @@ export interface ScoreEventsOptions {
 
 const DAY_MS = 86_400_000;
 
+/** The instant (epoch ms) a look-back of `days` from `now` reaches back to. */
+export function lookBackStart(now: Date, days: number): number {
+  return now.getTime() - days * DAY_MS;
+}
+
 export interface ScoreEventsCommand {
   events: CanonicalEvent[];
 }
@@ -157,7 +162,7 @@ export class ScoreEventsUseCase {
       const sampled = performance.now();
 
       const statusWindows: Array<{ port: string; window: TimeWindow }> = [];
-      const horizon = computedAt.getTime() - this.options.lookBackDays * DAY_MS;
+      const horizon = lookBackStart(computedAt, this.options.lookBackDays);
       for (const fact of facts.filter((f) => f.caseType === CASE_TYPES.measureStatus)) {
         // A status report counts for every window ending after it: those holding it, those with
         // scores, and, within the look-back, those that have ended since without any (a report
