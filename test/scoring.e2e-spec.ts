@@ -166,35 +166,45 @@ describe('scoring end to end (real Kafka and PostgreSQL)', () => {
     expect(endedDays.filter((w) => latest.has(key('CNNKG', 'index', w.startText)))).toEqual([]);
   });
 
-  it('publishes the copy of each value queued with it, as the stored row gives it (entries queued without one)', async () => {
+  it('publishes each value as it is stored', async () => {
     // The golden set is published and the outbox empty: the last record of each key is the stored value.
-    const lastRaw = (records: Array<{ key: string | null; value: Buffer }>) =>
-      new Map(records.map((record) => [record.key ?? '', record.value.toString('utf8')]));
-    const indicatorValues = lastRaw(await bus.readToEnd(stack.topics.indicators));
-    const scoreValues = lastRaw(await bus.readToEnd(stack.topics.scores));
-    const indicatorKey = 'CNAKA|m1.instant_share|month|2026-10-01T00:00:00+06:00';
-    const measureKey = 'CNAKA|m1|month|2026-10-01T00:00:00+06:00';
-    const indexKey = 'CNAKA|index|month|2026-10-01T00:00:00+06:00';
-    for (const key of [indicatorKey, measureKey, indexKey])
-      expect(indicatorValues.get(key) ?? scoreValues.get(key)).toBeDefined();
-    const store = new PgScoringStore(database);
-    // Entries as queued before they carried their message, read while the scorer cannot publish.
-    const page = await store.exclusivelyPublishing(async () => {
-      await database.query(
-        `INSERT INTO outbox (kind, port, kpi, measure, grain, window_start)
-         VALUES ('indicator', 'CNAKA', 'm1.instant_share', NULL, 'month', '2026-10-01T00:00:00+06:00'),
-                ('score', 'CNAKA', NULL, 1, 'month', '2026-10-01T00:00:00+06:00'),
-                ('score', 'CNAKA', NULL, 0, 'month', '2026-10-01T00:00:00+06:00')`,
-      );
-      const pending = await store.pendingOutbox(10);
-      await store.removeFromOutbox(pending.ids);
-      return pending;
-    });
-    expect(page.ids).toHaveLength(3);
-    expect(page.indicators.map((m) => JSON.stringify(m))).toEqual([indicatorValues.get(indicatorKey)]);
-    expect(new Set(page.scores.map((m) => JSON.stringify(m)))).toEqual(
-      new Set([scoreValues.get(measureKey), scoreValues.get(indexKey)]),
+    const last = (records: Array<{ key: string | null; value: Buffer }>) =>
+      new Map(records.map((record) => [record.key ?? '', JSON.parse(record.value.toString('utf8'))]));
+    const indicatorValues = last(await bus.readToEnd(stack.topics.indicators));
+    const scoreValues = last(await bus.readToEnd(stack.topics.scores));
+    const start = '2026-10-01T00:00:00+06:00';
+    const [indicator] = await database.query(
+      `SELECT port, measure, kpi, grain, window_start_text AS "windowStart", window_end_text AS "windowEnd", value,
+              samples, target, attainment, scored, catalogue_version AS "catalogueVersion", computed_at AS "computedAt"
+         FROM indicator WHERE port = 'CNAKA' AND kpi = 'm1.instant_share' AND grain = 'month' AND window_start_text = $1`,
+      [start],
     );
+    expect(indicatorValues.get(`CNAKA|m1.instant_share|month|${start}`)).toEqual({
+      ...indicator,
+      computedAt: indicator.computedAt.toISOString(),
+    });
+    const scores = await database.query(
+      `SELECT measure, window_end_text AS "windowEnd", score, coverage, catalogue_version AS "catalogueVersion",
+              computed_at AS "computedAt"
+         FROM score WHERE port = 'CNAKA' AND measure IN (0, 1) AND grain = 'month' AND window_start_text = $1
+        ORDER BY measure`,
+      [start],
+    );
+    const common = (row: (typeof scores)[number]) => ({
+      port: 'CNAKA',
+      grain: 'month',
+      windowStart: start,
+      windowEnd: row.windowEnd,
+      score: row.score,
+      catalogueVersion: row.catalogueVersion,
+      computedAt: row.computedAt.toISOString(),
+    });
+    expect(scoreValues.get(`CNAKA|index|month|${start}`)).toEqual({
+      kind: 'port',
+      coverage: scores[0].coverage,
+      ...common(scores[0]),
+    });
+    expect(scoreValues.get(`CNAKA|m1|month|${start}`)).toEqual({ kind: 'measure', measure: 1, ...common(scores[1]) });
   });
 
   it('compacts the outbox with VACUUM: the removed entries leave no dead rows behind', async () => {

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type ServiceName, serviceArguments } from '@portscore/config';
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaBus } from '@portscore/messaging';
 import { Client } from 'pg';
 
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
@@ -199,24 +199,17 @@ export async function waitUntilDigested(
     timeoutMs,
     async () => (await count('SELECT coalesce(sum(count), 0) AS n FROM ingest_count')) === inputs,
   );
-  const admin = new Kafka({
-    clientId: 'portscore-test-digest',
-    brokers: stack.brokers.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
+  const bus = new KafkaBus({ brokers: stack.brokers.split(','), clientId: 'portscore-test-digest' });
   try {
     const groupId = `${stack.env.KAFKA_CLIENT_ID}-scorer`;
-    await waitUntil('the scorer has scored every accepted event and published everything', timeoutMs, async () => {
-      const ends = await admin.fetchTopicOffsets(stack.topics.events);
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [stack.topics.events] });
-      const next = new Map(committed!.partitions.map((p) => [p.partition, p.offset]));
-      return (
-        ends.every((end) => end.high === '0' || next.get(end.partition) === end.high) &&
-        (await count('SELECT count(*) AS n FROM outbox')) === 0
-      );
-    });
+    await waitUntil(
+      'the scorer has scored every accepted event and published everything',
+      timeoutMs,
+      async () =>
+        (await bus.groupLag(groupId, stack.topics.events)) === 0 &&
+        (await count('SELECT count(*) AS n FROM outbox')) === 0,
+    );
   } finally {
-    await admin.disconnect();
+    await bus.disconnect();
   }
 }

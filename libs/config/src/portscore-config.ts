@@ -53,7 +53,7 @@ export interface PortscoreConfig {
    */
   consumerMinBatchBytes: number;
   consumerMaxWaitMs: number;
-  /** Outbox entries published and removed between two VACUUMs of the queue; 0 leaves it to autovacuum. */
+  /** Outbox messages published and removed between two VACUUMs of the queue; 0 leaves it to autovacuum. */
   outboxCompactEvery: number;
   /**
    * Seconds between two looks of the scorer for day, week and month windows under way at ports

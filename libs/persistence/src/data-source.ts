@@ -15,6 +15,7 @@ import { OutboxValues1795798000000 } from './migrations/1795798000000-outbox-val
 import { WriteIndexes1795797000000 } from './migrations/1795797000000-write-indexes';
 import { AcceptedEvents1795799000000 } from './migrations/1795799000000-accepted-events';
 import { SampleKey1795800000000 } from './migrations/1795800000000-sample-key';
+import { OutboxText1795801000000 } from './migrations/1795801000000-outbox-text';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   OutboxValues1795798000000,
   AcceptedEvents1795799000000,
   SampleKey1795800000000,
+  OutboxText1795801000000,
 ];
 
 /**

@@ -254,19 +254,26 @@ export class InMemoryScoringStore implements ScoringStore, ScoringUnit {
   }
 
   async pendingOutbox(limit: number): Promise<OutboxPage> {
+    // An entry a message here: the page holds `limit` of them.
     const page = this.outbox.slice(0, limit);
-    const indicators = new Map<string, IndicatorMessage>();
-    const scores = new Map<string, ScoreMessage>();
+    const indicators = new Map<string, string>();
+    const scores = new Map<string, string>();
     for (const { kind, key } of page) {
       if (kind === 'indicator') {
         const entry = this.indicators.get(key)!;
-        indicators.set(key, toIndicatorMessage(entry.indicator, entry.computedAt));
+        indicators.set(key, JSON.stringify(toIndicatorMessage(entry.indicator, entry.computedAt)));
       } else {
         const entry = this.scores.get(key)!;
-        scores.set(key, { ...entry.message, computedAt: entry.computedAt.toISOString() });
+        scores.set(key, JSON.stringify({ ...entry.message, computedAt: entry.computedAt.toISOString() }));
       }
     }
-    return { ids: page.map((entry) => entry.id), indicators: [...indicators.values()], scores: [...scores.values()] };
+    const list = (byKey: Map<string, string>) => [...byKey].map(([key, value]) => ({ key, value }));
+    return {
+      ids: page.map((entry) => entry.id),
+      messages: page.length,
+      indicators: list(indicators),
+      scores: list(scores),
+    };
   }
 
   async removeFromOutbox(ids: string[]): Promise<void> {

@@ -1,4 +1,3 @@
-import { indicatorKey, scoreKey } from '@portscore/catalogue';
 import type { MessagePublisher } from '@portscore/messaging';
 import type { ScoringStore } from '@portscore/persistence';
 
@@ -8,10 +7,10 @@ export interface OutboxTopics {
 }
 
 export interface OutboxOptions {
-  /** Rows read and sent per round (default 5000). */
+  /** Messages read and sent per round: entries are read until they hold this many (default 5000). */
   pageSize?: number;
   /**
-   * Entries removed between two compactions of the queue (`compactOutbox`, a VACUUM); 0 leaves
+   * Messages removed between two compactions of the queue (`compactOutbox`, a VACUUM); 0 leaves
    * it to autovacuum. Deployed from `OUTBOX_COMPACT_EVERY`, whose default the configuration holds.
    */
   compactEvery: number;
@@ -74,24 +73,17 @@ export class IndicatorOutbox {
     let sent = 0;
     for (;;) {
       const started = performance.now();
-      const { ids, indicators, scores } = await this.store.pendingOutbox(pageSize);
+      const { ids, messages, indicators, scores } = await this.store.pendingOutbox(pageSize);
       if (ids.length === 0) return this.compacted(sent);
+      const headers = { 'content-type': 'application/json' };
       await Promise.all([
         this.publisher.publish(
           this.topics.indicators,
-          indicators.map((m) => ({
-            key: indicatorKey(m),
-            value: JSON.stringify(m),
-            headers: { 'content-type': 'application/json' },
-          })),
+          indicators.map((m) => ({ key: m.key, value: m.value, headers })),
         ),
         this.publisher.publish(
           this.topics.scores,
-          scores.map((m) => ({
-            key: scoreKey(m),
-            value: JSON.stringify(m),
-            headers: { 'content-type': 'application/json' },
-          })),
+          scores.map((m) => ({ key: m.key, value: m.value, headers })),
         ),
       ]);
       await this.store.removeFromOutbox(ids);
@@ -101,8 +93,8 @@ export class IndicatorOutbox {
         scores: scores.length,
         ms: performance.now() - started,
       });
-      this.removedSinceCompaction += ids.length;
-      if (ids.length < pageSize) return this.compacted(sent);
+      this.removedSinceCompaction += messages;
+      if (messages < pageSize) return this.compacted(sent);
     }
   }
 

@@ -12,7 +12,7 @@ import type {
   WindowScores,
   WindowStats,
 } from '@portscore/catalogue';
-import { caseKey, emptyWindowStats, indicatorKey, scoreKey } from '@portscore/catalogue';
+import { caseKey, emptyWindowStats, indicatorKey, scoreKey, toIndicatorMessage } from '@portscore/catalogue';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { statusReports } from './status-reports';
@@ -139,8 +139,9 @@ export interface ScoringStore {
    */
   exclusivelyPublishing<T>(work: () => Promise<T>): Promise<T>;
   /**
-   * The oldest page of the outbox: the ids of its entries and the stored value of each indicator
-   * and score they name (once per key, however many entries name it).
+   * The oldest entries of the outbox holding `limit` messages or more (at least one entry, however
+   * many it holds; fewer when no more are queued): the entries' ids, how many messages they held,
+   * and the messages to send, once per key (the latest of its values in the page).
    */
   pendingOutbox(limit: number): Promise<OutboxPage>;
   /** Removes sent entries; an entry added after the page was read stays. */
@@ -153,10 +154,18 @@ export interface ScoringStore {
   compactOutbox(): Promise<void>;
 }
 
+/** A message as it is sent: its key and its JSON value. */
+export interface OutboxMessage {
+  key: string;
+  value: string;
+}
+
 export interface OutboxPage {
   ids: string[];
-  indicators: IndicatorMessage[];
-  scores: ScoreMessage[];
+  /** The messages the entries held, repeats of a key included. */
+  messages: number;
+  indicators: OutboxMessage[];
+  scores: OutboxMessage[];
 }
 
 /** A window's key within one batch's maps (the start as epoch milliseconds: no date formatting). */
@@ -169,6 +178,17 @@ const OUTBOX_LOCK = 7_743_000_001n.toString();
 
 /** PostgreSQL's SQLSTATE of a duplicate key. */
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * OUTBOX_TEXT: the messages one statement changed enter the outbox as one entry, a message a line:
+ * its key, a tab, then its JSON value, as it is sent. No key holds a tab or a line break (ports,
+ * KPI ids, grains and window starts are validated), and JSON escapes both. One row a statement
+ * instead of one a message, and the publisher sends the values without building them again
+ * (docs/benchmarks.md).
+ */
+function outboxLine(key: string, message: IndicatorMessage | ScoreMessage): string {
+  return `${key}\t${JSON.stringify(message)}`;
+}
 
 /**
  * EPOCH_MS: times in a JSON parameter go as epoch milliseconds, or as the window's RFC 3339 text
@@ -212,49 +232,29 @@ export class PgScoringStore implements ScoringStore {
   }
 
   async pendingOutbox(limit: number): Promise<OutboxPage> {
-    const rows: Array<
-      { id: string; kind: 'indicator' | 'score' } & Partial<IndicatorRow> & Partial<Omit<ScoreRow, keyof IndicatorRow>>
-    > = await this.dataSource.query(
-      // An entry carries a copy of the value it publishes; one queued before entries did gets it
-      // from the indicator or score row (computed_at is set on every copy and on no older entry).
-      `SELECT o.id, o.kind, o.port, coalesce(o.measure, i.measure, s.measure) AS measure, o.kpi, o.grain,
-              coalesce(o.window_start_text, i.window_start_text, s.window_start_text) AS window_start_text,
-              coalesce(o.window_end_text, i.window_end_text, s.window_end_text) AS window_end_text,
-              coalesce(o.value, i.value) AS value, coalesce(o.samples, i.samples) AS samples,
-              coalesce(o.target, i.target) AS target, coalesce(o.attainment, i.attainment) AS attainment,
-              coalesce(o.scored, i.scored) AS scored, coalesce(o.score, s.score) AS score,
-              coalesce(o.coverage, s.coverage) AS coverage,
-              coalesce(o.catalogue_version, i.catalogue_version, s.catalogue_version) AS catalogue_version,
-              coalesce(o.computed_at, i.computed_at, s.computed_at) AS computed_at
-         FROM (SELECT * FROM outbox ORDER BY id LIMIT $1) o
-         -- One primary-key lookup per older entry (as plain joins the planner hashed the whole
-         -- score table on every page); LIMIT 1 keeps these lateral.
-         LEFT JOIN LATERAL (
-           SELECT * FROM indicator i
-            WHERE o.computed_at IS NULL AND o.kind = 'indicator' AND i.port = o.port AND i.kpi = o.kpi
-              AND i.grain = o.grain AND i.window_start = o.window_start
-            LIMIT 1) i ON true
-         LEFT JOIN LATERAL (
-           SELECT * FROM score s
-            WHERE o.computed_at IS NULL AND o.kind = 'score' AND s.port = o.port AND s.measure = o.measure
-              AND s.grain = o.grain AND s.window_start = o.window_start
-            LIMIT 1) s ON true
-        ORDER BY o.id`,
+    // Entries in order until they hold `limit` messages: the running count before each entry is
+    // below the limit. The messages are sent as stored, one string per entry (OUTBOX_TEXT).
+    const rows: Array<{ id: string; kind: 'indicator' | 'score'; messages: string }> = await this.dataSource.query(
+      `SELECT id, kind, messages
+         FROM (SELECT id, kind, messages, sum(count) OVER (ORDER BY id) - count AS before
+                 FROM outbox ORDER BY id LIMIT $1) o
+        WHERE before < $1
+        ORDER BY id`,
       [limit],
     );
-    const indicators = new Map<string, IndicatorMessage>();
-    const scores = new Map<string, ScoreMessage>();
+    const indicators = new Map<string, string>();
+    const scores = new Map<string, string>();
+    let messages = 0;
     for (const row of rows) {
-      if (row.computed_at === null || row.computed_at === undefined) continue;
-      if (row.kind === 'indicator') {
-        const message = toMessage(row as IndicatorRow);
-        indicators.set(indicatorKey(message), message);
-      } else {
-        const message = toScoreMessage(row as ScoreRow);
-        scores.set(scoreKey(message), message);
+      const byKey = row.kind === 'indicator' ? indicators : scores;
+      for (const line of row.messages.split('\n')) {
+        const tab = line.indexOf('\t');
+        byKey.set(line.slice(0, tab), line.slice(tab + 1));
+        messages += 1;
       }
     }
-    return { ids: rows.map((row) => row.id), indicators: [...indicators.values()], scores: [...scores.values()] };
+    const list = (byKey: Map<string, string>) => [...byKey].map(([key, value]) => ({ key, value }));
+    return { ids: rows.map((row) => row.id), messages, indicators: list(indicators), scores: list(scores) };
   }
 
   async removeFromOutbox(ids: string[]): Promise<void> {
@@ -271,66 +271,6 @@ export class PgScoringStore implements ScoringStore {
     // needed, and waiting for it would hold up publishing.
     await this.dataSource.query(`VACUUM (SKIP_LOCKED) outbox`);
   }
-}
-
-interface IndicatorRow {
-  port: string;
-  measure: number;
-  kpi: string;
-  grain: Grain;
-  window_start_text: string;
-  window_end_text: string;
-  value: number | null;
-  samples: number;
-  target: number;
-  attainment: number | null;
-  scored: boolean;
-  catalogue_version: string;
-  computed_at: Date;
-}
-
-interface ScoreRow {
-  port: string;
-  measure: number;
-  grain: Grain;
-  window_start_text: string;
-  window_end_text: string;
-  score: number | null;
-  coverage: number | null;
-  catalogue_version: string;
-  computed_at: Date;
-}
-
-function toScoreMessage(row: ScoreRow): ScoreMessage {
-  return {
-    kind: row.measure === 0 ? 'port' : 'measure',
-    port: row.port,
-    ...(row.measure === 0 ? { coverage: row.coverage! } : { measure: Number(row.measure) }),
-    grain: row.grain,
-    windowStart: row.window_start_text,
-    windowEnd: row.window_end_text,
-    score: row.score,
-    catalogueVersion: row.catalogue_version,
-    computedAt: row.computed_at.toISOString(),
-  };
-}
-
-function toMessage(row: IndicatorRow): IndicatorMessage {
-  return {
-    port: row.port,
-    measure: Number(row.measure),
-    kpi: row.kpi,
-    grain: row.grain,
-    windowStart: row.window_start_text,
-    windowEnd: row.window_end_text,
-    value: row.value,
-    samples: row.samples,
-    target: row.target,
-    attainment: row.attainment,
-    scored: row.scored,
-    catalogueVersion: row.catalogue_version,
-    computedAt: row.computed_at.toISOString(),
-  };
 }
 
 /** A window's columns, as the indicator and score tables store them. */
@@ -701,9 +641,7 @@ class PgScoringUnit implements ScoringUnit {
     if (indicators.length === 0) return [];
     const rows: Array<{ port: string; kpi: string; grain: Grain; windowStart: string; inserted: boolean }> =
       await this.manager.query(
-        // Each changed indicator also enters the outbox, in the same statement.
-        `WITH changed AS (
-       INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
+        `INSERT INTO indicator AS i (port, kpi, grain, window_start, window_end, window_start_text, window_end_text,
                                    measure, value, samples, target, attainment, scored, catalogue_version,
                                    computed_at)
        SELECT p.port, p.kpi, p.grain, p.window_start_text::timestamptz, p.window_end_text::timestamptz,
@@ -721,18 +659,7 @@ class PgScoringUnit implements ScoringUnit {
                (excluded.value, excluded.samples, excluded.target, excluded.attainment, excluded.scored,
                 excluded.catalogue_version)
        -- xmax is 0 on a row this statement inserted, the updating transaction's id otherwise.
-       RETURNING i.port, i.kpi, i.grain, i.window_start, i.window_start_text, i.window_end_text, i.measure, i.value,
-                 i.samples, i.target, i.attainment, i.scored, i.catalogue_version, i.computed_at,
-                 i.xmax = 0 AS inserted
-       ), queued AS (
-       -- A copy of the value goes with the entry, so publishing reads the queue alone.
-       INSERT INTO outbox (kind, port, kpi, measure, grain, window_start, window_start_text, window_end_text, value,
-                           samples, target, attainment, scored, catalogue_version, computed_at)
-       SELECT 'indicator', port, kpi, measure, grain, window_start, window_start_text, window_end_text, value,
-              samples, target, attainment, scored, catalogue_version, computed_at
-         FROM changed
-       )
-       SELECT port, kpi, grain, window_start_text AS "windowStart", inserted FROM changed`,
+       RETURNING i.port, i.kpi, i.grain, i.window_start_text AS "windowStart", i.xmax = 0 AS inserted`,
         [
           JSON.stringify(
             indicators.map((x) => ({
@@ -756,7 +683,15 @@ class PgScoringUnit implements ScoringUnit {
     const positions = new Map(
       indicators.map((x, index) => [indicatorKey({ ...x, windowStart: x.windowStartText }), index]),
     );
-    return rows.map((row) => ({ index: positions.get(indicatorKey(row))!, inserted: row.inserted }));
+    const changes = rows.map((row) => ({ index: positions.get(indicatorKey(row))!, inserted: row.inserted }));
+    // Each changed indicator's message enters the outbox in the same transaction.
+    await this.queue(
+      'indicator',
+      rows.map((row, i) =>
+        outboxLine(indicatorKey(row), toIndicatorMessage(indicators[changes[i]!.index]!, computedAt)),
+      ),
+    );
+    return changes;
   }
 
   async loadWindowKpis(windows: WindowRef[]): Promise<Map<string, Map<string, ScoredKpi>>> {
@@ -845,9 +780,9 @@ class PgScoringUnit implements ScoringUnit {
       { s, measure: 0, score: s.index, basis: 'index', coverage: s.coverage as number | null },
     ]);
     if (rows.length === 0) return 0;
-    const [{ n }]: Array<{ n: number }> = await this.manager.query(
-      `WITH changed AS (
-       INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
+    const changed: Array<{ port: string; measure: number; grain: Grain; windowStart: string }> =
+      await this.manager.query(
+        `INSERT INTO score AS s (port, measure, grain, window_start, window_end, window_start_text, window_end_text,
                                score, basis, coverage, catalogue_version, computed_at)
        SELECT p.port, p.measure, p.grain, p.window_start_text::timestamptz, p.window_end_text::timestamptz,
               p.window_start_text, p.window_end_text, p.score, p.basis, p.coverage, p.catalogue_version,
@@ -860,35 +795,64 @@ class PgScoringUnit implements ScoringUnit {
              catalogue_version = excluded.catalogue_version, computed_at = excluded.computed_at
          WHERE (s.score, s.basis, s.coverage, s.catalogue_version)
                IS DISTINCT FROM (excluded.score, excluded.basis, excluded.coverage, excluded.catalogue_version)
-       RETURNING s.port, s.measure, s.grain, s.window_start, s.window_start_text, s.window_end_text, s.score,
-                 s.coverage, s.catalogue_version, s.computed_at
-       ), queued AS (
-       -- A copy of the value goes with the entry (see saveIndicators).
-       INSERT INTO outbox (kind, port, measure, grain, window_start, window_start_text, window_end_text, score,
-                           coverage, catalogue_version, computed_at)
-       SELECT 'score', port, measure, grain, window_start, window_start_text, window_end_text, score, coverage,
-              catalogue_version, computed_at
-         FROM changed
-       RETURNING 1
-       )
-       SELECT count(*)::int AS n FROM queued`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            port: r.s.port,
-            measure: r.measure,
-            grain: r.s.grain,
-            window_start_text: r.s.window.startText,
-            window_end_text: r.s.window.endText,
-            score: r.score,
-            basis: r.basis,
-            coverage: r.coverage,
-            catalogue_version: r.s.catalogueVersion,
-          })),
-        ),
-        computedAt.toISOString(),
-      ],
+       RETURNING s.port, s.measure, s.grain, s.window_start_text AS "windowStart"`,
+        [
+          JSON.stringify(
+            rows.map((r) => ({
+              port: r.s.port,
+              measure: r.measure,
+              grain: r.s.grain,
+              window_start_text: r.s.window.startText,
+              window_end_text: r.s.window.endText,
+              score: r.score,
+              basis: r.basis,
+              coverage: r.coverage,
+              catalogue_version: r.s.catalogueVersion,
+            })),
+          ),
+          computedAt.toISOString(),
+        ],
+      );
+    // Each changed score's message enters the outbox in the same transaction.
+    const positions = new Map(
+      rows.map((r, index) => [`${r.s.port}|${r.measure}|${r.s.grain}|${r.s.window.startText}`, index]),
     );
-    return n;
+    const at = computedAt.toISOString();
+    await this.queue(
+      'score',
+      changed.map((c) => {
+        const message = toScoreMessage(rows[positions.get(`${c.port}|${c.measure}|${c.grain}|${c.windowStart}`)!]!, at);
+        return outboxLine(scoreKey(message), message);
+      }),
+    );
+    return changed.length;
   }
+
+  /** Queues the messages one statement changed as one outbox entry (OUTBOX_TEXT). */
+  private async queue(kind: 'indicator' | 'score', lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.manager.query(`INSERT INTO outbox (kind, count, messages) VALUES ($1, $2, $3)`, [
+      kind,
+      lines.length,
+      lines.join('\n'),
+    ]);
+  }
+}
+
+/** The message of a measure score (measure 1–29) or a port index (measure 0). */
+function toScoreMessage(
+  row: { s: WindowScores; measure: number; score: number | null; coverage: number | null },
+  computedAt: string,
+): ScoreMessage {
+  return {
+    kind: row.measure === 0 ? 'port' : 'measure',
+    port: row.s.port,
+    ...(row.measure === 0 ? { coverage: row.coverage! } : { measure: row.measure }),
+    grain: row.s.grain,
+    windowStart: row.s.window.startText,
+    windowEnd: row.s.window.endText,
+    score: row.score,
+    catalogueVersion: row.s.catalogueVersion,
+    computedAt,
+  };
 }
