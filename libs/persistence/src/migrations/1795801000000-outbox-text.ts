@@ -19,10 +19,7 @@ export class OutboxText1795801000000 implements MigrationInterface {
   name = 'OutboxText1795801000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE outbox RENAME TO outbox_entry`);
-    await queryRunner.query(`ALTER TABLE outbox_entry RENAME CONSTRAINT pk_outbox TO pk_outbox_entry`);
-    await queryRunner.query(`ALTER TABLE outbox_entry RENAME CONSTRAINT ck_outbox_kind TO ck_outbox_entry_kind`);
-    await queryRunner.query(`ALTER SEQUENCE outbox_id_seq RENAME TO outbox_entry_id_seq`);
+    await setAside(queryRunner, 'outbox_entry');
     await queryRunner.query(`
       CREATE TABLE outbox (
         id bigserial NOT NULL,
@@ -87,10 +84,7 @@ export class OutboxText1795801000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE outbox RENAME TO outbox_text`);
-    await queryRunner.query(`ALTER TABLE outbox_text RENAME CONSTRAINT pk_outbox TO pk_outbox_text`);
-    await queryRunner.query(`ALTER TABLE outbox_text RENAME CONSTRAINT ck_outbox_kind TO ck_outbox_text_kind`);
-    await queryRunner.query(`ALTER SEQUENCE outbox_id_seq RENAME TO outbox_text_id_seq`);
+    await setAside(queryRunner, 'outbox_text');
     await queryRunner.query(`
       CREATE TABLE outbox (
         id bigserial NOT NULL,
@@ -130,4 +124,12 @@ export class OutboxText1795801000000 implements MigrationInterface {
        ORDER BY t.id, l.n`);
     await queryRunner.query(`DROP TABLE outbox_text`);
   }
+}
+
+/** Renames the outbox, its constraints and its sequence, so a new `outbox` can take their names. */
+async function setAside(queryRunner: QueryRunner, name: string): Promise<void> {
+  await queryRunner.query(`ALTER TABLE outbox RENAME TO ${name}`);
+  await queryRunner.query(`ALTER TABLE ${name} RENAME CONSTRAINT pk_outbox TO pk_${name}`);
+  await queryRunner.query(`ALTER TABLE ${name} RENAME CONSTRAINT ck_outbox_kind TO ck_${name}_kind`);
+  await queryRunner.query(`ALTER SEQUENCE outbox_id_seq RENAME TO ${name}_id_seq`);
 }
