@@ -1,3 +1,4 @@
+import { type Indicator, toIndicatorMessage } from '@portscore/catalogue';
 import { dataSourceOptions, migrate, PgScoringStore } from '@portscore/persistence';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -77,6 +78,43 @@ describe('outbox (real PostgreSQL)', () => {
     });
     await store.removeFromOutbox(rest.ids);
     expect(await store.pendingOutbox(5)).toEqual({ ids: [], messages: 0, indicators: [], scores: [] });
+  });
+
+  it('queues what a statement changed, a thousand messages an entry, and nothing that did not change', async () => {
+    const store = new PgScoringStore(database);
+    const at = new Date('2026-11-03T00:00:00.000Z');
+    const indicators: Indicator[] = Array.from({ length: 2500 }, (_, i) => ({
+      port: 'CNQUE',
+      measure: 1,
+      kpi: `m1.k${i}`,
+      grain: 'day',
+      windowStart: new Date('2026-11-01T16:00:00.000Z'),
+      windowEnd: new Date('2026-11-02T16:00:00.000Z'),
+      windowStartText: '2026-11-02T00:00:00+08:00',
+      windowEndText: '2026-11-03T00:00:00+08:00',
+      value: i / 4,
+      samples: i,
+      target: 0.9,
+      attainment: null,
+      scored: false,
+      catalogueVersion: '2024.1',
+    }));
+    const counts = async () =>
+      (await database.query(`SELECT count FROM outbox ORDER BY id`)).map((row: { count: number }) => row.count);
+    const before = await counts();
+    await store.transaction((unit) => unit.saveIndicators(indicators, at));
+    expect((await counts()).slice(before.length)).toEqual([1000, 1000, 500]);
+    // Saved again unchanged: nothing more to publish.
+    await store.transaction((unit) => unit.saveIndicators(indicators, at));
+    expect(await counts()).toHaveLength(before.length + 3);
+    const page = await store.pendingOutbox(5000);
+    const queued = page.indicators.filter((m) => m.key.startsWith('CNQUE|'));
+    expect(queued).toHaveLength(2500);
+    expect(queued[1234]).toEqual({
+      key: 'CNQUE|m1.k1234|day|2026-11-02T00:00:00+08:00',
+      value: JSON.stringify(toIndicatorMessage(indicators[1234]!, at)),
+    });
+    await store.removeFromOutbox(page.ids);
   });
 
   const WINDOW = { start: '2026-10-01T00:00:00+06:00', end: '2026-11-01T00:00:00+06:00' };

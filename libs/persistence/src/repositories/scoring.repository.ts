@@ -180,11 +180,18 @@ const OUTBOX_LOCK = 7_743_000_001n.toString();
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * OUTBOX_TEXT: the messages one statement changed enter the outbox as one entry, a message a line:
- * its key, a tab, then its JSON value, as it is sent. No key holds a tab or a line break (ports,
- * KPI ids, grains and window starts are validated), and JSON escapes both. One row a statement
- * instead of one a message, and the publisher sends the values without building them again
- * (docs/benchmarks.md).
+ * The most messages an outbox entry holds: a page, read until its entries hold `pageSize`
+ * messages, then holds fewer than `pageSize + ENTRY_MESSAGES` however many one statement changed
+ * (a catch-up after an outage, a bulk load).
+ */
+const ENTRY_MESSAGES = 1000;
+
+/**
+ * OUTBOX_TEXT: the messages one statement changed enter the outbox as one entry (one per
+ * ENTRY_MESSAGES of them), a message a line: its key, a tab, then its JSON value, as it is sent.
+ * No key holds a tab or a line break (ports, KPI ids, grains and window starts are validated),
+ * and JSON escapes both. One row a statement instead of one a message, and the publisher sends
+ * the values without building them again (docs/benchmarks.md).
  */
 function outboxLine(key: string, message: IndicatorMessage | ScoreMessage): string {
   return `${key}\t${JSON.stringify(message)}`;
@@ -828,14 +835,21 @@ class PgScoringUnit implements ScoringUnit {
     return changed.length;
   }
 
-  /** Queues the messages one statement changed as one outbox entry (OUTBOX_TEXT). */
+  /**
+   * Queues the messages one statement changed (OUTBOX_TEXT): an entry per ENTRY_MESSAGES of them,
+   * in order, in one statement; each text a parameter of its own (not an array, which the driver
+   * would escape element by element).
+   */
   private async queue(kind: 'indicator' | 'score', lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    await this.manager.query(`INSERT INTO outbox (kind, count, messages) VALUES ($1, $2, $3)`, [
-      kind,
-      lines.length,
-      lines.join('\n'),
-    ]);
+    const rows: string[] = [];
+    const parameters: unknown[] = [kind];
+    for (let start = 0; start < lines.length; start += ENTRY_MESSAGES) {
+      const entry = lines.slice(start, start + ENTRY_MESSAGES);
+      parameters.push(entry.length, entry.join('\n'));
+      rows.push(`($1, $${parameters.length - 1}::int, $${parameters.length})`);
+    }
+    if (rows.length === 0) return;
+    await this.manager.query(`INSERT INTO outbox (kind, count, messages) VALUES ${rows.join(', ')}`, parameters);
   }
 }
 
