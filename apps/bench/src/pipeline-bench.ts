@@ -12,7 +12,7 @@ import { simulate } from '@portscore/simulator';
 import type { Client } from 'pg';
 
 import type { BenchOptions } from './bench-arguments';
-import { batchesBetween, batchTotals } from './service-metrics';
+import { batchesBetween, batchTotals, updatesPublished } from './service-metrics';
 import {
   BenchEnvironment,
   brokerSettings,
@@ -76,6 +76,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     log(`publishing ${total} filings`);
     const services = { gateway: gateway.pid, scorer: scorer.pid };
     const cpuAtStart = await cpuSnapshot(bench.database, services);
+    const updatesAtStart = await updatesPublished(http.scorer);
     const started = Date.now();
     for (let start = 0; start < bulk.length; start += 5000) {
       await bench.bus.publish(bench.topics.TOPIC_FILINGS!, bulk.slice(start, start + 5000));
@@ -101,6 +102,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
     // The outbox is empty once the last update is on the topics; polled every 250 ms.
     const lastUpdate = Date.now();
     const cpu = cpuBetween(cpuAtStart, await cpuSnapshot(bench.database, services));
+    const bulkUpdates = (await updatesPublished(http.scorer)) - updatesAtStart;
     const pipelineSeconds = (lastUpdate - started) / 1000;
     const throughput = total / pipelineSeconds;
     log(`throughput: ${Math.round(throughput)} events/s end to end`);
@@ -136,6 +138,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       gateway: await batchTotals(http.gateway, 'gateway'),
       scorer: await batchTotals(http.scorer, 'scorer'),
     };
+    const updatesAtLatencyStart = await updatesPublished(http.scorer);
     const latencyStart = Date.now();
     let sent = 0;
     for (let send = 0; send < latencySeconds * SENDS_PER_SECOND; send += 1) {
@@ -155,6 +158,10 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       scorer: batchesBetween(batchesAtLatencyStart.scorer, await batchTotals(http.scorer, 'scorer')),
     };
     const latencyPhaseSeconds = round((Date.now() - latencyStart) / 1000, 1);
+    // The updates the phase's filings (and the probes' two each) caused, once all are published.
+    await until('the outbox is empty', async () => (await pending(bench)) === 0);
+    const latencyUpdates = (await updatesPublished(http.scorer)) - updatesAtLatencyStart;
+    const latencyFilings = sent + 2 * probeSent.length;
     const inOrder = probeSent.map((at, k) => arrivals[k]! - at);
     if (output.logs) {
       // Each probe's latency in the order sent: shows whether slow ones cluster in time.
@@ -184,6 +191,7 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
       latencyPhaseSeconds,
       latencyCpuSeconds: latencyCpu,
       latencyBatches,
+      updatesPublished: { throughput: bulkUpdates, latency: latencyUpdates },
       gatewayPeakRssMb: Math.round(peak.gateway / 1024),
       scorerPeakRssMb: Math.round(peak.scorer / 1024),
       kafkaConsumerCeilingPerSecond: ceiling,
@@ -215,6 +223,11 @@ async function main({ numbers, ...output }: BenchOptions<PipelineOption>): Promi
             );
           })
           .join('; ') + ' (means)',
+      ],
+      [
+        'updates published',
+        `${round(bulkUpdates / total, 2)} a filing in the throughput phase (${bulkUpdates}); ` +
+          `${round(latencyUpdates / latencyFilings, 2)} a filing at ${rate}/s (${latencyUpdates})`,
       ],
       ['peak RSS gateway / scorer', `${figures.gatewayPeakRssMb} / ${figures.scorerPeakRssMb} MB`],
       ['Kafka consumer ceiling', `${ceiling ?? 'n/a'} messages/s`],

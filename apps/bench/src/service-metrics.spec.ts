@@ -46,6 +46,16 @@ describe('batch totals from /metrics', () => {
     expect(metricTotal(text, 'portscore_windows_recomputed_total')).toBe(0);
   });
 
+  it("adds up the scorer's published updates over both topics", () => {
+    const text = [
+      '# TYPE portscore_published_total counter',
+      'portscore_published_total{topic="sw.indicators.v1",service="scorer"} 1500',
+      'portscore_published_total{topic="sw.scores.v1",service="scorer"} 820',
+      'portscore_published_totalx{service="scorer"} 7',
+    ].join('\n');
+    expect(metricTotal(text, 'portscore_published_total')).toBe(2320);
+  });
+
   it('is all zeros for a service that has consumed nothing yet', () => {
     expect(parseBatchTotals('portscore_outage{service="scorer"} 0\n')).toEqual({
       batches: 0,

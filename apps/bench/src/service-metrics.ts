@@ -55,3 +55,8 @@ export function batchesBetween(
     meanHandledMs: Math.round(mean(after.handledSeconds - before.handledSeconds) * 1000),
   };
 }
+
+/** The indicator and score messages a scorer has published so far, both topics together. */
+export async function updatesPublished(httpPort: number): Promise<number> {
+  return metricTotal(await metricsText(httpPort, 'scorer'), 'portscore_published_total');
+}
