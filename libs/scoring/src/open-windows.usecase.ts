@@ -40,6 +40,11 @@ export interface OpenWindowsOptions {
 
 type Entry = [key: string, value: { port: string; window: TimeWindow }];
 
+/** A port's window, under its window key. */
+function entryOf(port: string, window: TimeWindow): Entry {
+  return [windowKey({ port, grain: window.grain, windowStart: window.start }), { port, window }];
+}
+
 /**
  * Scores the day, week and month windows under way at every port with status reports, so that
  * `sw.scores.v1` carries a window's status-based scores from its start (SPEC §4: a measure
@@ -88,11 +93,12 @@ export class OpenWindowsUseCase {
     const current = new Set<string>();
     for (const { id: port, timeZone } of this.ports.ports) {
       for (const window of windowsAt(now, timeZone)) {
-        const key = windowKey({ port, grain: window.grain, windowStart: window.start });
+        const entry = entryOf(port, window);
+        const [key] = entry;
         current.add(key);
         if (this.opened.has(key)) continue;
         const list = pending.get(port) ?? [];
-        list.push([key, { port, window }]);
+        list.push(entry);
         pending.set(port, list);
       }
     }
@@ -115,10 +121,7 @@ export class OpenWindowsUseCase {
       const underWay = (pending.get(port) ?? []).filter(reported);
       const ended = catchingUp(port, timeZone)
         ? windowsEndedBetween(new Date(endedFrom(port)), now, timeZone)
-            .map((window): Entry => [
-              windowKey({ port, grain: window.grain, windowStart: window.start }),
-              { port, window },
-            ])
+            .map((window) => entryOf(port, window))
             .filter(reported)
         : [];
       return [{ port, underWay, ended }];

@@ -690,14 +690,16 @@ class PgScoringUnit implements ScoringUnit {
     const positions = new Map(
       indicators.map((x, index) => [indicatorKey({ ...x, windowStart: x.windowStartText }), index]),
     );
-    const changes = rows.map((row) => ({ index: positions.get(indicatorKey(row))!, inserted: row.inserted }));
     // Each changed indicator's message enters the outbox in the same transaction.
-    await this.queue(
-      'indicator',
-      rows.map((row, i) =>
-        outboxLine(indicatorKey(row), toIndicatorMessage(indicators[changes[i]!.index]!, computedAt)),
-      ),
-    );
+    const changes: IndicatorChange[] = [];
+    const lines: string[] = [];
+    for (const row of rows) {
+      const key = indicatorKey(row);
+      const index = positions.get(key)!;
+      changes.push({ index, inserted: row.inserted });
+      lines.push(outboxLine(key, toIndicatorMessage(indicators[index]!, computedAt)));
+    }
+    await this.queue('indicator', lines);
     return changes;
   }
 
@@ -821,14 +823,16 @@ class PgScoringUnit implements ScoringUnit {
         ],
       );
     // Each changed score's message enters the outbox in the same transaction.
+    const rowKey = (port: string, measure: number, grain: Grain, windowStart: string) =>
+      `${port}|${measure}|${grain}|${windowStart}`;
     const positions = new Map(
-      rows.map((r, index) => [`${r.s.port}|${r.measure}|${r.s.grain}|${r.s.window.startText}`, index]),
+      rows.map((r, index) => [rowKey(r.s.port, r.measure, r.s.grain, r.s.window.startText), index]),
     );
     const at = computedAt.toISOString();
     await this.queue(
       'score',
       changed.map((c) => {
-        const message = toScoreMessage(rows[positions.get(`${c.port}|${c.measure}|${c.grain}|${c.windowStart}`)!]!, at);
+        const message = toScoreMessage(rows[positions.get(rowKey(c.port, c.measure, c.grain, c.windowStart))!]!, at);
         return outboxLine(scoreKey(message), message);
       }),
     );
