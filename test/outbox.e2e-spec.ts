@@ -120,7 +120,7 @@ describe('outbox (real PostgreSQL)', () => {
   const WINDOW = { start: '2026-10-01T00:00:00+06:00', end: '2026-11-01T00:00:00+06:00' };
 
   it('turns pending entries into messages, and back', async () => {
-    await database.undoLastMigration({ transaction: 'each' });
+    await undoThrough(database, 'OutboxText1795801000000');
     // As the previous version queued them: an indicator and a measure score with their copies, a
     // port index without one (its stored row gives the value), and an indicator without one whose
     // row is gone (dropped, as the previous publisher skipped it).
@@ -204,7 +204,7 @@ describe('outbox (real PostgreSQL)', () => {
     ]);
 
     // Back: an entry a message, each with its copy of the value, in the order they were queued.
-    await database.undoLastMigration({ transaction: 'each' });
+    await undoThrough(database, 'OutboxText1795801000000');
     const entries = await database.query(
       `SELECT kind, port, kpi, measure, grain, window_start_text, window_end_text, value, samples, target, attainment,
               scored, score, coverage, catalogue_version, computed_at
@@ -236,3 +236,12 @@ describe('outbox (real PostgreSQL)', () => {
     expect((await new PgScoringStore(database).pendingOutbox(100)).messages).toBe(3);
   });
 });
+
+/** Undoes the migrations applied after `name`, newest first, then `name` itself. */
+async function undoThrough(database: DataSource, name: string): Promise<void> {
+  for (;;) {
+    const [last] = await database.query(`SELECT name FROM migrations ORDER BY timestamp DESC LIMIT 1`);
+    await database.undoLastMigration({ transaction: 'each' });
+    if (last?.name === name || last === undefined) return;
+  }
+}

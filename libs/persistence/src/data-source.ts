@@ -16,6 +16,7 @@ import { WriteIndexes1795797000000 } from './migrations/1795797000000-write-inde
 import { AcceptedEvents1795799000000 } from './migrations/1795799000000-accepted-events';
 import { SampleKey1795800000000 } from './migrations/1795800000000-sample-key';
 import { OutboxText1795801000000 } from './migrations/1795801000000-outbox-text';
+import { KeyCollation1795802000000 } from './migrations/1795802000000-key-collation';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   AcceptedEvents1795799000000,
   SampleKey1795800000000,
   OutboxText1795801000000,
+  KeyCollation1795802000000,
 ];
 
 /**
