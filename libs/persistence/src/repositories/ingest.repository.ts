@@ -119,8 +119,9 @@ class PgIngestUnit implements IngestUnit {
                   AS (source text, id text, type text, port text, time timestamptz, subject text, data jsonb),
                 unnest($2::text[])
               ) AS e(source, id, type, port, time, subject, data, digest)
-        -- In one order for every batch, so two batches claiming the same keys never wait crosswise.
-        ORDER BY e.source, e.id
+        -- In one order for every batch, so two batches claiming the same keys never wait crosswise;
+        -- the key's byte order, the order of its index.
+        ORDER BY e.source COLLATE "C", e.id COLLATE "C"
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
       [JSON.stringify(list.map((c) => c.event)), list.map((c) => c.digest)],
