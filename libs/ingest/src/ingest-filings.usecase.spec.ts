@@ -20,8 +20,6 @@ class MemoryIngestStore implements IngestStore {
   /** Digest by "source id" of each stored event, and the event as stored. */
   stored = new Map<string, string>();
   documents = new Map<string, CanonicalEvent>();
-  /** The text each claim carried for the database, as it would be stored. */
-  texts = new Map<string, string | undefined>();
   totals = new Map<string, number>();
   positions = new Map<string, string>();
   private last: Promise<unknown> = Promise.resolve();
@@ -35,7 +33,6 @@ class MemoryIngestStore implements IngestStore {
   private async run<T>(work: (unit: IngestUnit) => Promise<T>): Promise<T> {
     const stored = new Map(this.stored);
     const documents = new Map(this.documents);
-    const texts = new Map(this.texts);
     const totals = new Map(this.totals);
     const positions = new Map(this.positions);
     const unit: IngestUnit = {
@@ -48,7 +45,6 @@ class MemoryIngestStore implements IngestStore {
           if (digest === undefined) {
             stored.set(key, r.digest);
             documents.set(key, r.event);
-            texts.set(key, r.json);
           } else if (this.stored.has(key)) found.set(key, digest);
         }
         return found;
@@ -63,7 +59,7 @@ class MemoryIngestStore implements IngestStore {
       },
     };
     const result = await work(unit);
-    Object.assign(this, { stored, documents, texts, totals, positions });
+    Object.assign(this, { stored, documents, totals, positions });
     return result;
   }
 
@@ -149,9 +145,6 @@ describe('IngestFilingsUseCase', () => {
     expect([...store.documents.keys()]).toEqual(['urn:q a', 'urn:q b']);
     expect(JSON.stringify(store.documents.get('urn:q a'))).toBe(publisher.sent.events![0]!.value);
     expect(JSON.stringify(store.documents.get('urn:q b'))).toBe(publisher.sent.events![1]!.value);
-    // The text written once for both: the claim carries the message's value.
-    expect(store.texts.get('urn:q a')).toBe(publisher.sent.events![0]!.value);
-    expect(store.texts.get('urn:q b')).toBe(publisher.sent.events![1]!.value);
     const dead = publisher.sent.dlq!;
     expect(dead).toHaveLength(2);
     // Original bytes and headers travel untouched, with the reason added.

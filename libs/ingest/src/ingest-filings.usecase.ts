@@ -48,11 +48,9 @@ export class IngestFilingsUseCase {
       // since (after a rebalance while this one was held by an outage).
       const isNew = unprocessedSince(await this.heldPosition(unit, command));
       const validated = candidates.filter((v) => isNew(v.filing));
-      const known = await unit.claim(
-        validated.flatMap((v) => (v.event ? [{ event: v.event, digest: v.digest, json: v.json }] : [])),
-      );
+      const known = await unit.claim(validated.flatMap((v) => (v.event ? [{ event: v.event, digest: v.digest }] : [])));
 
-      const accepted: Array<{ event: CanonicalEvent; json: string }> = [];
+      const accepted: CanonicalEvent[] = [];
       const deadLetters: OutgoingMessage[] = [];
       const deadLetterRecords: DeadLetterRecord[] = [];
       const refuse = (filing: IncomingFiling, code: FilingRejectCode, detail: string): FilingOutcome => {
@@ -71,12 +69,12 @@ export class IngestFilingsUseCase {
       };
       const outcomes: FilingOutcome[] = validated.map((v) => {
         if (!v.event) return refuse(v.filing, v.rejection.code, v.rejection.detail);
-        const { event, digest, json } = v;
+        const { event, digest } = v;
         const key = eventKey(event);
         const previous = known.get(key);
         if (previous === undefined) {
           known.set(key, digest);
-          accepted.push({ event, json });
+          accepted.push(event);
           return { status: 'accepted', source: event.source, id: event.id };
         }
         if (previous === digest) return { status: 'duplicate', source: event.source, id: event.id };
@@ -94,9 +92,9 @@ export class IngestFilingsUseCase {
       await Promise.all([
         this.publisher.publish(
           this.topics.events,
-          accepted.map(({ event, json }) => ({
+          accepted.map((event) => ({
             key: event.port,
-            value: json,
+            value: JSON.stringify(event),
             headers: { 'content-type': 'application/cloudevents+json' },
           })),
         ),
@@ -163,7 +161,7 @@ export class IngestFilingsUseCase {
     filing: IncomingFiling,
     onlyPort: string | undefined,
   ):
-    | { filing: IncomingFiling; event: CanonicalEvent; digest: string; json: string }
+    | { filing: IncomingFiling; event: CanonicalEvent; digest: string }
     | { filing: IncomingFiling; event?: undefined; rejection: FilingRejectedException } {
     try {
       const event = this.validator.validate(filing);
@@ -176,8 +174,7 @@ export class IngestFilingsUseCase {
           ),
         };
       }
-      // Written once: the claim stores it and the accepted event is forwarded as it.
-      return { filing, event, digest: contentDigest(event), json: JSON.stringify(event) };
+      return { filing, event, digest: contentDigest(event) };
     } catch (error) {
       if (error instanceof FilingRejectedException) return { filing, rejection: error };
       // A filing that trips an unexpected error is this filing's problem, not the partition's.

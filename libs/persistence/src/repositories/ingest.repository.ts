@@ -8,8 +8,6 @@ export interface EventClaim {
   event: CanonicalEvent;
   /** SHA-256 of the event's canonical content (`contentDigest`). */
   digest: string;
-  /** `JSON.stringify(event)`, when the caller has written it already (the message it forwards). */
-  json?: string;
 }
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -110,7 +108,7 @@ class PgIngestUnit implements IngestUnit {
     if (first.size === 0) return new Map();
     const list = [...first.values()];
     // The insert finds the keys stored before: no lookup ahead of it. The events go as one JSON
-    // document, joined from the texts the gateway forwards them as (not one parameter per event),
+    // document (one string, serialised natively; not one per event kept through the round trip),
     // their digests beside it; read as jsonb, the data column is a piece of the parsed document,
     // not parsed again.
     const inserted: Array<{ source: string; id: string }> = await this.manager.query(
@@ -126,7 +124,7 @@ class PgIngestUnit implements IngestUnit {
         ORDER BY e.source COLLATE "C", e.id COLLATE "C"
        ON CONFLICT (source, id) DO NOTHING
        RETURNING source, id`,
-      [`[${list.map((c) => c.json ?? JSON.stringify(c.event)).join(',')}]`, list.map((c) => c.digest)],
+      [JSON.stringify(list.map((c) => c.event)), list.map((c) => c.digest)],
     );
     if (inserted.length === list.length) return new Map();
     const claimed = new Set(inserted.map(eventKey));
