@@ -1,8 +1,7 @@
-import { dataSourceOptions, migrate } from '@portscore/persistence';
-import { Client } from 'pg';
+import { dataSourceOptions } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
 
-import { e2eEnvironment } from './setup/e2e-environment';
+import { migratedScratchDatabase } from './support/scratch-database';
 
 /**
  * The key columns compared byte by byte, on the real PostgreSQL: which columns, that the lookups
@@ -13,17 +12,8 @@ describe('key collation (real PostgreSQL)', () => {
   let database: DataSource;
 
   beforeAll(async () => {
-    const server = new URL(e2eEnvironment().databaseUrl);
-    const name = `${server.pathname.slice(1)}_collation`;
-    const admin = new URL(server.toString());
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
-    server.pathname = `/${name}`;
-    await migrate(server.toString());
-    database = await new DataSource(dataSourceOptions(server.toString())).initialize();
+    const url = await migratedScratchDatabase('collation');
+    database = await new DataSource(dataSourceOptions(url)).initialize();
   });
 
   afterAll(async () => {

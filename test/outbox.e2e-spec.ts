@@ -1,9 +1,8 @@
 import { type Indicator, toIndicatorMessage } from '@portscore/catalogue';
-import { dataSourceOptions, migrate, PgScoringStore } from '@portscore/persistence';
-import { Client } from 'pg';
+import { dataSourceOptions, PgScoringStore } from '@portscore/persistence';
 import { DataSource } from 'typeorm';
 
-import { e2eEnvironment } from './setup/e2e-environment';
+import { migratedScratchDatabase } from './support/scratch-database';
 
 /**
  * The outbox on the real PostgreSQL: pages of entries by the messages they hold, and the upgrade
@@ -12,21 +11,10 @@ import { e2eEnvironment } from './setup/e2e-environment';
  * downgrade gives them back as entries of the older shape.
  */
 describe('outbox (real PostgreSQL)', () => {
-  let url: string;
   let database: DataSource;
 
   beforeAll(async () => {
-    const server = new URL(e2eEnvironment().databaseUrl);
-    const name = `${server.pathname.slice(1)}_outbox`;
-    const admin = new URL(server.toString());
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.end();
-    server.pathname = `/${name}`;
-    url = server.toString();
-    await migrate(url);
+    const url = await migratedScratchDatabase('outbox');
     database = await new DataSource(dataSourceOptions(url)).initialize();
   });
 
