@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 import { loadConfig, type ServiceName, serviceArguments } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { ensureDatabase, migrate } from '@portscore/persistence';
+import { ensureDatabase, migrate, withDatabase } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
 import { Client } from 'pg';
 
@@ -76,8 +76,16 @@ export class BenchEnvironment {
   static async open(output: ServiceOutput): Promise<BenchEnvironment> {
     const partitions = loadConfig().topicPartitions;
     const runId = `b${Date.now()}`;
-    starting = localInfrastructure(ROOT, `portscore_bench_${runId}`, log).then(
-      (infrastructure) => (current = new BenchEnvironment(runId, infrastructure, output)),
+    const database = `portscore_bench_${runId}`;
+    starting = localInfrastructure(ROOT, database, log).then(
+      // A run has a database of its own on the server DATABASE_URL names too (its user, host and
+      // parameters): a database already there is neither mixed into the figures nor removed.
+      (infrastructure) =>
+        (current = new BenchEnvironment(
+          runId,
+          { ...infrastructure, databaseUrl: withDatabase(infrastructure.databaseUrl, database) },
+          output,
+        )),
     );
     const environment = await starting;
     // Whatever fails from here on, what was started or created so far does not stay behind.
@@ -183,9 +191,7 @@ export class BenchEnvironment {
   }
 
   private async dropDatabase(): Promise<void> {
-    const admin = new Client({
-      connectionString: this.infrastructure.databaseUrl.replace(/\/[^/?]+(\?.*)?$/, '/postgres'),
-    });
+    const admin = new Client({ connectionString: withDatabase(this.infrastructure.databaseUrl, 'postgres') });
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`);
