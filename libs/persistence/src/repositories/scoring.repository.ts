@@ -386,10 +386,13 @@ class PgScoringUnit implements ScoringUnit {
           event_key: f.eventKey,
         })),
       );
+    // Read as json, each fact's attributes then as jsonb on their own: read as jsonb, the whole
+    // document cost PostgreSQL more to parse and split into rows (docs/benchmarks.md, "Facts read
+    // as json").
     const insert = `INSERT INTO case_milestone AS c (port, case_type, case_id, milestone, at, attrs, event_key)
-       SELECT port, case_type, case_id, milestone, at, attrs, event_key
-         FROM jsonb_to_recordset($1::jsonb)
-              AS x(port text, case_type text, case_id text, milestone text, at timestamptz, attrs jsonb, event_key text)`;
+       SELECT port, case_type, case_id, milestone, at, attrs::jsonb, event_key
+         FROM json_to_recordset($1::json)
+              AS x(port text, case_type text, case_id text, milestone text, at timestamptz, attrs json, event_key text)`;
     const upsert = `${insert}
        ON CONFLICT (port, case_type, case_id, milestone) DO UPDATE
          SET at = excluded.at, attrs = excluded.attrs, event_key = excluded.event_key
