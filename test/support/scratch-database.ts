@@ -1,5 +1,4 @@
-import { migrate } from '@portscore/persistence';
-import { Client } from 'pg';
+import { dropDatabase, migrate, withDatabase } from '@portscore/persistence';
 
 import { e2eEnvironment } from '../setup/e2e-environment';
 
@@ -8,15 +7,9 @@ import { e2eEnvironment } from '../setup/e2e-environment';
  * run before left it, then created and migrated.
  */
 export async function migratedScratchDatabase(suffix: string): Promise<string> {
-  const server = new URL(e2eEnvironment().databaseUrl);
-  const name = `${server.pathname.slice(1)}_${suffix}`;
-  const admin = new URL(server.toString());
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.end();
-  server.pathname = `/${name}`;
-  await migrate(server.toString());
-  return server.toString();
+  const server = e2eEnvironment().databaseUrl;
+  const url = withDatabase(server, `${new URL(server).pathname.slice(1)}_${suffix}`);
+  await dropDatabase(url);
+  await migrate(url);
+  return url;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { type ServiceName, serviceArguments } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { Client } from 'pg';
+import { dropDatabase, ensureDatabase, withDatabase } from '@portscore/persistence';
 
 import { e2eEnvironment, ROOT } from '../setup/e2e-environment';
 
@@ -146,17 +146,11 @@ export async function startStack(
 }
 
 async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  const url = new URL(serverUrl);
-  const database = `${url.pathname.slice(1)}_${name.replace(/[^a-z0-9_]/gi, '_')}`.toLowerCase();
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${database}`);
-  await client.end();
-  url.pathname = `/${database}`;
-  return url.toString();
+  const database = `${new URL(serverUrl).pathname.slice(1)}_${name.replace(/[^a-z0-9_]/gi, '_')}`.toLowerCase();
+  const url = withDatabase(serverUrl, database);
+  await dropDatabase(url);
+  await ensureDatabase(url);
+  return url;
 }
 
 export async function waitUntil(

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 
 import { loadConfig, type ServiceName, serviceArguments } from '@portscore/config';
 import { KafkaBus } from '@portscore/messaging';
-import { ensureDatabase, migrate, withDatabase } from '@portscore/persistence';
+import { dropDatabase, ensureDatabase, migrate, withDatabase } from '@portscore/persistence';
 import { type LocalInfrastructure, localInfrastructure } from '@portscore/runtime';
 import { Client } from 'pg';
 
@@ -76,7 +76,7 @@ export class BenchEnvironment {
   static async open(output: ServiceOutput): Promise<BenchEnvironment> {
     const partitions = loadConfig().topicPartitions;
     const runId = `b${Date.now()}`;
-    const database = `portscore_bench_${runId}`;
+    const database = benchDatabase(runId);
     starting = localInfrastructure(ROOT, database, log).then(
       // A run has a database of its own on the server DATABASE_URL names too (its user, host and
       // parameters): a database already there is neither mixed into the figures nor removed.
@@ -112,7 +112,7 @@ export class BenchEnvironment {
   }
 
   get databaseName(): string {
-    return `portscore_bench_${this.runId}`;
+    return benchDatabase(this.runId);
   }
 
   get env(): NodeJS.ProcessEnv {
@@ -185,20 +185,16 @@ export class BenchEnvironment {
     if (this.topicsCreated) {
       await attempt(`the topics *.${this.runId}`, () => this.bus.deleteTopics(Object.values(this.topics)));
     }
-    if (this.databaseCreated) await attempt(`the database ${this.databaseName}`, () => this.dropDatabase());
+    if (this.databaseCreated) {
+      await attempt(`the database ${this.databaseName}`, () => dropDatabase(this.infrastructure.databaseUrl));
+    }
     await attempt('the broker or database server this run started', () => this.infrastructure.stop());
     if (leftBehind.length > 0) log(`could not remove or stop: ${leftBehind.join('; ')}`);
   }
+}
 
-  private async dropDatabase(): Promise<void> {
-    const admin = new Client({ connectionString: withDatabase(this.infrastructure.databaseUrl, 'postgres') });
-    await admin.connect();
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
-  }
+function benchDatabase(runId: string): string {
+  return `portscore_bench_${runId}`;
 }
 
 function stopService(child: ChildProcess): Promise<void> {

@@ -17,6 +17,7 @@ import { AcceptedEvents1795799000000 } from './migrations/1795799000000-accepted
 import { SampleKey1795800000000 } from './migrations/1795800000000-sample-key';
 import { OutboxText1795801000000 } from './migrations/1795801000000-outbox-text';
 import { KeyCollation1795802000000 } from './migrations/1795802000000-key-collation';
+import { withDatabase } from './local-database';
 
 export const ENTITIES = [EventEntity, IndicatorEntity];
 export const MIGRATIONS = [
@@ -61,23 +62,40 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   };
 }
 
+/** The database the URL names, and a client of the same server's `postgres` database (not connected). */
+function administered(databaseUrl: string): { name: string; quoted: string; admin: Client } {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  if (!name) throw new Error('DATABASE_URL names no database');
+  return {
+    name,
+    quoted: `"${name.replace(/"/g, '""')}"`,
+    admin: new Client({ connectionString: withDatabase(databaseUrl, 'postgres') }),
+  };
+}
+
 /** Creates the database named in the URL when the server does not have it yet. */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (!name) throw new Error('DATABASE_URL names no database');
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
+  const { name, quoted, admin: client } = administered(databaseUrl);
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+      await client.query(`CREATE DATABASE ${quoted}`);
     }
   } catch (error) {
     // Another process may have created it between the check and the create.
     if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the database named in the URL, if the server has it, ending its connections first. */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  const { quoted, admin: client } = administered(databaseUrl);
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
   } finally {
     await client.end();
   }
